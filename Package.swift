@@ -1,0 +1,101 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "gdpr-worker",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gdpr-worker", targets: ["GDPRWorkerCLI"]),
+        .library(name: "GDPRWorkerCore", targets: ["GDPRWorkerCore"]),
+        .library(name: "GDPRWorkerPostgres", targets: ["GDPRWorkerPostgres"]),
+        .library(name: "GDPRWorkerSQLite", targets: ["GDPRWorkerSQLite"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.0"),
+    ],
+    targets: [
+        // System libraries: the C clients whose calls block, kept off Swift's cooperative pool.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
+
+        // The SQL files under schema/ compiled into the binary, so a deployed executable needs no data files.
+        .executableTarget(name: "SchemaEmbedder", path: "Sources/SchemaEmbedder"),
+        .plugin(name: "EmbedSchema", capability: .buildTool(), dependencies: ["SchemaEmbedder"]),
+        .target(
+            name: "GDPRWorkerSchema",
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedSchema"]
+        ),
+
+        // The core: jobs, errors, configuration, the store protocol. It imports no database.
+        .target(
+            name: "GDPRWorkerCore",
+            dependencies: [
+                "GDPRWorkerSchema",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Storage drivers behind the one `JobStore` protocol.
+        .target(
+            name: "GDPRWorkerPostgres",
+            dependencies: ["CLibPQ", "GDPRWorkerCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GDPRWorkerSQLite",
+            dependencies: ["CSQLite", "GDPRWorkerCore"],
+            swiftSettings: swiftSettings
+        ),
+
+        // The thin executable.
+        .executableTarget(
+            name: "GDPRWorkerCLI",
+            dependencies: [
+                "GDPRWorkerCore",
+                "GDPRWorkerPostgres",
+                "GDPRWorkerSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Test support: ephemeral PostgreSQL clusters, temporary SQLite files, the engine matrix.
+        .target(
+            name: "GDPRWorkerTestSupport",
+            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GDPRWorkerCoreTests",
+            dependencies: ["GDPRWorkerCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StorageConformanceTests",
+            dependencies: ["GDPRWorkerCore", "GDPRWorkerTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["GDPRWorkerCLI", "GDPRWorkerTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

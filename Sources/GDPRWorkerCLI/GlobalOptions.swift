@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import GDPRWorkerCore
+import GDPRWorkerPostgres
+import GDPRWorkerSQLite
+
+/// Options every command takes. Each falls back to a `GDPR_WORKER_…` environment variable, so a
+/// deployment configures the process once and cron lines stay short.
+struct GlobalOptions: ParsableArguments {
+    @Option(
+        name: .customLong("database-url"),
+        help: ArgumentHelp(
+            "postgres://user:pass@host:port/db?sslmode=… or sqlite:PATH. Env: GDPR_WORKER_DATABASE_URL.",
+            valueName: "url"))
+    var databaseURL: String?
+
+    @Option(
+        name: .customLong("archive-delay"),
+        help: ArgumentHelp("How long data takes to reach the archive, such as 5d, 36h or 0s. Env: GDPR_WORKER_ARCHIVE_DELAY.", valueName: "duration"))
+    var archiveDelay: String?
+
+    @Option(
+        name: .customLong("log-level"),
+        help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Env: GDPR_WORKER_LOG_LEVEL.", valueName: "level"))
+    var logLevel: String?
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The database: the flag, then the environment, then `sqlite:gdpr-worker.sqlite3`.
+    func resolvedDatabaseURL() throws(InputError) -> DatabaseURL {
+        guard let text = databaseURL ?? environment["GDPR_WORKER_DATABASE_URL"], !text.isEmpty else {
+            return DatabaseURL.defaultURL
+        }
+        return try DatabaseURL(parsing: text)
+    }
+
+    func resolvedArchiveDelay() throws(InputError) -> Duration {
+        guard let text = archiveDelay ?? environment["GDPR_WORKER_ARCHIVE_DELAY"], !text.isEmpty else {
+            return ArchiveCutoff.defaultDelay
+        }
+        return try Duration(parsing: text)
+    }
+
+    /// Opens the store the URL names.
+    func store() throws(InputError) -> any JobStore {
+        switch try resolvedDatabaseURL() {
+        case .postgres(let parameters): PostgresJobStore(parameters: parameters)
+        case .sqlite(let path): SQLiteJobStore(path: path)
+        }
+    }
+
+    /// Connects and checks that the schema is there, so a missing `migrate` is named as such.
+    func connectMigrated() throws -> any JobStoreConnection {
+        let connection = try store().connect()
+        guard try connection.schemaVersion() != nil else {
+            throw DatabaseError(.schemaMissing, "the database has no gdpr-worker schema")
+        }
+        return connection
+    }
+}

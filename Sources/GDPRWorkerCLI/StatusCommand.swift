@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import GDPRWorkerCore
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Print a job's status as the JSON of the HTTP contract.",
+        discussion: "Exits 0 when the job exists and 1 with {\"jid\":…,\"status\":\"not_found\"} when it does not."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The job's id.", valueName: "jid"))
+    var jid: String
+
+    func run() async throws {
+        let jobID = try JobID(parsing: jid)
+        let cutoff = ArchiveCutoff(delay: try options.resolvedArchiveDelay())
+        let connection = try options.connectMigrated()
+        defer { connection.database.close() }
+        guard let job = try connection.job(jobID, tenant: nil) else {
+            print(JobStatusReport.notFound(jobID.description).json)
+            throw ExitCode.failure
+        }
+        print(JobStatusReport(job: job, now: try connection.now(), cutoff: cutoff).json)
+    }
+}

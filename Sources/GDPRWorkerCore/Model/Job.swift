@@ -1,0 +1,106 @@
+import Foundation
+
+/// A job as stored, live or finished.
+public struct Job: Sendable {
+    public var jid: JobID
+    public var tenant: Tenant
+    public var kind: JobKind
+    public var mode: ErasureMode
+    public var state: JobState
+    public var attempts: Int
+    public var maxAttempts: Int
+    public var createdAt: Date
+    public var legalDueAt: Date
+    /// When a pending job may next be claimed; nil once finished.
+    public var runAt: Date?
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    /// The failure reason of the last attempt, or of the job once failed. Never personal data.
+    public var lastError: String?
+    public var result: JobResult?
+
+    public init(
+        jid: JobID, tenant: Tenant, kind: JobKind, mode: ErasureMode, state: JobState, attempts: Int, maxAttempts: Int,
+        createdAt: Date, legalDueAt: Date, runAt: Date?, startedAt: Date?, finishedAt: Date?, lastError: String?,
+        result: JobResult?
+    ) {
+        self.jid = jid
+        self.tenant = tenant
+        self.kind = kind
+        self.mode = mode
+        self.state = state
+        self.attempts = attempts
+        self.maxAttempts = maxAttempts
+        self.createdAt = createdAt
+        self.legalDueAt = legalDueAt
+        self.runAt = runAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.lastError = lastError
+        self.result = result
+    }
+}
+
+extension Job {
+    /// Decodes a row of the `gdpr_job_status` shape, the same on both engines.
+    public init(row: SQLRow) throws {
+        jid = try JobID(parsing: row.string("jid"))
+        tenant = Tenant(trusted: try row.string("tenant"))
+        kind = try JobKind(parsing: row.string("kind"))
+        mode = try ErasureMode(parsing: row.string("mode"))
+        guard let state = JobState(rawValue: try row.string("state")) else {
+            throw DatabaseError(.unexpectedResult, "unknown job state in gdpr_jobs")
+        }
+        self.state = state
+        attempts = try row.int("attempts")
+        maxAttempts = try row.int("max_attempts")
+        createdAt = try row.date("created_at")
+        legalDueAt = try row.date("legal_due_at")
+        runAt = row.optionalDate("run_at")
+        startedAt = row.optionalDate("started_at")
+        finishedAt = row.optionalDate("finished_at")
+        lastError = row.optionalString("last_error")
+        result = try row.optionalString("result").map { try JobResult(json: $0) }
+    }
+}
+
+/// What a finished job did, kept on the job for the status endpoint. Counts and table names only.
+public struct JobResult: Sendable, Hashable, Codable {
+    /// One table's share of the work.
+    public struct TableCount: Sendable, Hashable, Codable {
+        public var table: String
+        public var method: String
+        public var rows: Int
+        public var fields: Int
+
+        public init(table: String, method: String, rows: Int, fields: Int) {
+            self.table = table
+            self.method = method
+            self.rows = rows
+            self.fields = fields
+        }
+    }
+
+    /// How many keys the job covered, the customer's own included.
+    public var keys: Int
+    public var tables: [TableCount]
+
+    public init(keys: Int = 1, tables: [TableCount] = []) {
+        self.keys = keys
+        self.tables = tables
+    }
+
+    public var rowsAffected: Int { tables.reduce(0) { $0 + $1.rows } }
+    public var fieldsRewritten: Int { tables.reduce(0) { $0 + $1.fields } }
+
+    public init(json: String) throws {
+        self = try JSONDecoder().decode(JobResult.self, from: Data(json.utf8))
+    }
+
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding a struct of strings and integers cannot fail.
+        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import GDPRWorkerCore
+
+/// Wakes idle workers when another connection commits to the SQLite file.
+///
+/// SQLite has no NOTIFY. `PRAGMA data_version` changes whenever another connection commits, and
+/// reading it touches only the WAL index in shared memory, so polling it every few milliseconds
+/// costs next to nothing and catches an `INSERT` from any process, psql-style clients included.
+final class SQLiteChangeWatcher: JobWakeupSource {
+    private let connection: SQLiteConnection
+    private var lastVersion: Int?
+    private let interval: Duration
+
+    init(connection: SQLiteConnection, interval: Duration = .milliseconds(5)) throws(DatabaseError) {
+        self.connection = connection
+        self.interval = interval
+        lastVersion = try currentVersion()
+    }
+
+    func wait(timeout: Duration) throws(DatabaseError) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let version = try currentVersion()
+            if version != lastVersion {
+                lastVersion = version
+                return true
+            }
+            let now = ContinuousClock.now
+            if now >= deadline { return false }
+            Thread.sleep(forTimeInterval: min(interval, deadline - now).seconds)
+        }
+    }
+
+    func close() {
+        connection.close()
+    }
+
+    private func currentVersion() throws(DatabaseError) -> Int? {
+        try connection.queryFirst("PRAGMA data_version")?.optionalInt("data_version")
+    }
+}

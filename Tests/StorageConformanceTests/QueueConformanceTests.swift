@@ -1,0 +1,180 @@
+import Foundation
+import GDPRWorkerCore
+import GDPRWorkerTestSupport
+import Testing
+
+@Suite("Storage conformance: claims, completion, retries and rescue")
+struct QueueConformanceTests {
+    let worker = "host/1/w0"
+
+    func claimRequest(limit: Int = 10, delay: Duration = .zero, lease: Duration = .seconds(60), clock: ManualClock? = nil, worker: String? = nil)
+        -> ClaimRequest
+    {
+        ClaimRequest(worker: worker ?? self.worker, limit: limit, lease: lease, cutoff: ArchiveCutoff(delay: delay), now: clock?.now)
+    }
+
+    func enqueue(_ connection: any JobStoreConnection, _ count: Int, prefix: String = "k") throws -> [JobID] {
+        try (0..<count).map { try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("\(prefix)-\($0)"))).jid }
+    }
+
+    func completion(_ job: ClaimedJob, rows: Int = 3) -> JobCompletion {
+        JobCompletion(
+            job: job, keyHash: "hmac-\(job.jid)",
+            result: JobResult(keys: 2, tables: [.init(table: "customers", method: "anonymise", rows: 1, fields: 4), .init(table: "orders", method: "keep", rows: rows, fields: 0)]),
+            startedAt: Date())
+    }
+
+    @Test("a job whose archive cutoff has not passed is not claimed; with the clock advanced, it is", arguments: TestDatabase.engines)
+    func cutoff(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        try database.withConnection { connection in
+            let clock = ManualClock(try connection.now())
+            let jid = try enqueue(connection, 1)[0]
+            #expect(try connection.claim(claimRequest(delay: .seconds(5 * 86_400), clock: clock)).isEmpty)
+            clock.advance(by: .seconds(5 * 86_400 - 60))
+            #expect(try connection.claim(claimRequest(delay: .seconds(5 * 86_400), clock: clock)).isEmpty)
+            clock.advance(by: .seconds(120))
+            let claimed = try connection.claim(claimRequest(delay: .seconds(5 * 86_400), clock: clock))
+            #expect(claimed.map(\.jid) == [jid])
+            #expect(claimed.first?.attempt == 1)
+            #expect(try connection.job(jid, tenant: nil)?.state == .running)
+        }
+    }
+
+    @Test("claims take at most the limit, in creation order, and never the same job twice", arguments: TestDatabase.engines)
+    func batches(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        try database.withConnection { connection in
+            let jids = try enqueue(connection, 25)
+            let first = try connection.claim(claimRequest(limit: 10))
+            let second = try connection.claim(claimRequest(limit: 10, worker: "other"))
+            let third = try connection.claim(claimRequest(limit: 10))
+            #expect(first.count == 10)
+            #expect(second.count == 10)
+            #expect(third.count == 5)
+            #expect(Set((first + second + third).map(\.jid)) == Set(jids))
+            #expect(try connection.claim(claimRequest()).isEmpty)
+        }
+    }
+
+    @Test("completion moves jobs to done with one audit record each and scrubs the key", arguments: TestDatabase.engines)
+    func completion(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        try database.withConnection { connection in
+            _ = try enqueue(connection, 3)
+            let claimed = try connection.claim(claimRequest())
+            let finished = try connection.database.transaction {
+                #expect(try connection.lockOwned(claimed.map(\.jid), worker: worker) == Set(claimed.map(\.jid)))
+                return try connection.complete(claimed.map { completion($0) }, worker: worker, now: nil)
+            }
+            #expect(finished == 3)
+            for job in claimed {
+                let stored = try #require(try connection.job(job.jid, tenant: nil))
+                #expect(stored.state == .done)
+                #expect(stored.finishedAt != nil)
+                #expect(stored.result?.tables.count == 2)
+                #expect(stored.result?.rowsAffected == 4)
+            }
+            let audit = try connection.database.query("SELECT count(*) AS n, sum(rows_affected) AS r, sum(tables_touched) AS t FROM gdpr_audit", [])
+            #expect(try audit.first?.int("n") == 3)
+            #expect(try audit.first?.int("r") == 12)
+            #expect(try audit.first?.int("t") == 6)
+            #expect(try connection.database.query("SELECT * FROM gdpr_audit_tables", []).count == 6)
+            let keys = try connection.database.query("SELECT customer_key, key_hash FROM gdpr_jobs_finished", [])
+            #expect(keys.allSatisfy { $0.isNull("customer_key") && !$0.isNull("key_hash") })
+            #expect(try connection.database.query("SELECT * FROM gdpr_jobs", []).isEmpty)
+        }
+    }
+
+    @Test("a worker cannot complete, retry or fail a job it no longer owns", arguments: TestDatabase.engines)
+    func ownership(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        try database.withConnection { connection in
+            _ = try enqueue(connection, 1)
+            let job = try #require(try connection.claim(claimRequest()).first)
+            let stranger = "host/2/w9"
+            try connection.database.transaction { () throws in
+                #expect(try connection.lockOwned([job.jid], worker: stranger).isEmpty)
+                #expect(try connection.complete([completion(job)], worker: stranger, now: nil) == 0)
+            }
+            #expect(try !connection.retry(job.jid, worker: stranger, after: .seconds(1), reason: "x", now: nil))
+            #expect(try !connection.fail(job.jid, worker: stranger, reason: "x", now: nil))
+            #expect(try connection.job(job.jid, tenant: nil)?.state == .running)
+        }
+    }
+
+    @Test("retry schedules the next attempt; fail keeps the key and the reason", arguments: TestDatabase.engines)
+    func retryAndFail(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        try database.withConnection { connection in
+            let jid = try enqueue(connection, 1)[0]
+            let clock = ManualClock(try connection.now())
+            _ = try connection.claim(claimRequest(clock: clock))
+            #expect(try connection.retry(jid, worker: worker, after: .seconds(30), reason: "database_busy: locked", now: clock.now))
+            var job = try #require(try connection.job(jid, tenant: nil))
+            #expect(job.state == .pending)
+            #expect(job.attempts == 1)
+            #expect(job.lastError == "database_busy: locked")
+            #expect(try connection.claim(claimRequest(clock: clock)).isEmpty)
+            clock.advance(by: .seconds(31))
+            let again = try connection.claim(claimRequest(clock: clock))
+            #expect(again.first?.attempt == 2)
+            #expect(try connection.fail(jid, worker: worker, reason: "cascade_limit: 3 keys exceed the limit of 2", now: clock.now))
+            job = try #require(try connection.job(jid, tenant: nil))
+            #expect(job.state == .failed)
+            #expect(job.state.status == .failed)
+            #expect(job.lastError == "cascade_limit: 3 keys exceed the limit of 2")
+            let kept = try connection.database.query("SELECT customer_key FROM gdpr_jobs_finished", [])
+            #expect(try kept.first?.string("customer_key") == "k-0")
+        }
+    }
+
+    @Test("release returns claimed jobs without counting the attempt", arguments: TestDatabase.engines)
+    func release(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        try database.withConnection { connection in
+            _ = try enqueue(connection, 4)
+            let claimed = try connection.claim(claimRequest())
+            #expect(try connection.release(claimed.map(\.jid), worker: worker) == 4)
+            let again = try connection.claim(claimRequest())
+            #expect(again.count == 4)
+            #expect(again.allSatisfy { $0.attempt == 1 })
+        }
+    }
+
+    @Test("an expired lease is rescued; a live or extended one is not; the last attempt fails", arguments: TestDatabase.engines)
+    func rescue(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        try database.withConnection { connection in
+            let dead = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("dead"))).jid
+            let exhausted = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("last"), maxAttempts: 1)).jid
+            let clock = ManualClock(try connection.now())
+            #expect(try connection.claim(claimRequest(lease: .seconds(10), clock: clock, worker: "dead-worker")).count == 2)
+            let alive = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("alive"))).jid
+            clock.set(try connection.now())
+            #expect(try connection.claim(claimRequest(lease: .seconds(10), clock: clock, worker: "live-worker")).map(\.jid) == [alive])
+            #expect(try connection.rescueExpired(now: clock.now, retryDelay: .zero) == RescueReport())
+            clock.advance(by: .seconds(8))
+            #expect(try connection.extendLeases(workers: ["live-worker"], lease: .seconds(10), now: clock.now) == 1)
+            clock.advance(by: .seconds(5))
+            #expect(try connection.rescueExpired(now: clock.now, retryDelay: .zero) == RescueReport(requeued: 1, failed: 1))
+            #expect(try connection.job(dead, tenant: nil)?.state == .pending)
+            #expect(try connection.job(dead, tenant: nil)?.lastError?.hasPrefix("lease_expired") == true)
+            #expect(try connection.job(exhausted, tenant: nil)?.state == .failed)
+            #expect(try connection.job(alive, tenant: nil)?.state == .running)
+            let reclaimed = try connection.claim(claimRequest(clock: clock, worker: "new-worker"))
+            #expect(reclaimed.map(\.jid) == [dead])
+            #expect(reclaimed.first?.attempt == 2)
+        }
+    }
+
+    @Test("an INSERT from another connection wakes a waiting worker", arguments: TestDatabase.engines)
+    func wakeup(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        let source = try database.store.makeWakeupSource()
+        defer { source.close() }
+        #expect(try !source.wait(timeout: .milliseconds(50)))
+        try database.withConnection { connection in _ = try enqueue(connection, 1) }
+        #expect(try source.wait(timeout: .seconds(5)))
+    }
+}
