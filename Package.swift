@@ -93,6 +93,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "WorkerPoolTests",
+            dependencies: ["GDPRWorkerCore", "GDPRWorkerTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ErasureTests",
+            dependencies: ["GDPRWorkerCore", "GDPRWorkerTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CommandLineTests",
             dependencies: ["GDPRWorkerCLI", "GDPRWorkerTestSupport"],
             swiftSettings: swiftSettings

@@ -20,6 +20,11 @@ struct GlobalOptions: ParsableArguments {
     var archiveDelay: String?
 
     @Option(
+        name: .customLong("data-map"),
+        help: ArgumentHelp("The YAML data map of your schema. Env: GDPR_WORKER_DATA_MAP.", valueName: "path"))
+    var dataMap: String?
+
+    @Option(
         name: .customLong("log-level"),
         help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Env: GDPR_WORKER_LOG_LEVEL.", valueName: "level"))
     var logLevel: String?
@@ -39,6 +44,12 @@ struct GlobalOptions: ParsableArguments {
             return ArchiveCutoff.defaultDelay
         }
         return try Duration(parsing: text)
+    }
+
+    /// The data map's path, if one is configured.
+    func resolvedDataMapPath() -> String? {
+        guard let path = dataMap ?? environment["GDPR_WORKER_DATA_MAP"], !path.isEmpty else { return nil }
+        return path
     }
 
     /// Opens the store the URL names.

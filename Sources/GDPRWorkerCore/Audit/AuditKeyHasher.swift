@@ -1,0 +1,40 @@
+import Crypto
+import Foundation
+
+/// Turns a customer key into the only form the audit trail keeps: HMAC-SHA-256 under a secret.
+///
+/// A plain hash of an email address can be reversed by hashing candidate addresses; a keyed hash
+/// cannot without the secret. The same key under the same secret always gives the same hash, so an
+/// auditor holding the secret can answer "was this person's data erased, and when?".
+public struct AuditKeyHasher: Sendable {
+    /// The name under which a generated secret is stored in `gdpr_settings`.
+    public static let settingName = "audit_secret"
+
+    private let secret: [UInt8]
+
+    public init(secret: some DataProtocol) {
+        self.secret = Array(secret)
+    }
+
+    /// The hash of a tenant's customer key, as lowercase hex.
+    public func hash(_ customerKey: CustomerKey, tenant: Tenant) -> String {
+        var message = Data(tenant.name.utf8)
+        message.append(0x2F)  // "/": tenants cannot contain it, so tenant and key cannot run together.
+        message.append(contentsOf: customerKey.rawValue.utf8)
+        let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: secret))
+        return code.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A fresh random secret, as hex, for deployments that do not configure one.
+    public static func generateSecret() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
+    }
+
+    /// The deployment's hasher: the configured secret, or one generated once and stored in the
+    /// database so that every process of the deployment agrees.
+    public static func resolve(configured: String?, store connection: any JobStoreConnection) throws -> AuditKeyHasher {
+        if let configured, !configured.isEmpty { return AuditKeyHasher(secret: Data(configured.utf8)) }
+        let secret = try connection.insertSettingIfAbsent(settingName, value: generateSecret())
+        return AuditKeyHasher(secret: Data(secret.utf8))
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import GDPRWorkerCore
+import Testing
+
+@Suite("Audit key hashes")
+struct AuditKeyHasherTests {
+    @Test("HMAC-SHA-256 of tenant/key under the secret")
+    func knownAnswer() throws {
+        // printf 'default/alice@example.com' | openssl dgst -sha256 -hmac 'secret'
+        let hasher = AuditKeyHasher(secret: Data("secret".utf8))
+        #expect(hasher.hash(try CustomerKey("alice@example.com"), tenant: .default)
+            == "fff31f1ec83af98a6f51a4ded0c225473e0859cef29e8e253b2fbdd8d60a254c")
+    }
+
+    @Test("tenants and secrets separate hashes of the same key")
+    func separation() throws {
+        let key = try CustomerKey("alice@example.com")
+        let hasher = AuditKeyHasher(secret: Data("secret".utf8))
+        #expect(hasher.hash(key, tenant: .default) != hasher.hash(key, tenant: try Tenant("acme")))
+        #expect(hasher.hash(key, tenant: .default) != AuditKeyHasher(secret: Data("other".utf8)).hash(key, tenant: .default))
+    }
+
+    @Test("generated secrets are 256 random bits")
+    func generated() {
+        let secret = AuditKeyHasher.generateSecret()
+        #expect(secret.count == 64)
+        #expect(secret != AuditKeyHasher.generateSecret())
+    }
+}
