@@ -1,33 +1,66 @@
 import Foundation
 import Logging
 
-/// The work a job does, plugged into the worker pool: the erasure engine in production, small
+/// The work jobs do, plugged into the worker pool: the erasure engine in production, small
 /// handlers in tests.
 ///
-/// A handler runs on a worker's Dispatch thread with that worker's blocking connection, inside the
-/// transaction that will also mark the job done and write its audit record, so the work, the
-/// status change and the proof commit together or not at all.
+/// A handler receives the batch a worker claimed and runs on that worker's Dispatch thread with its
+/// blocking connection, inside the transaction that will also mark the jobs done and write their
+/// audit records, so the work, the status change and the proof commit together or not at all.
+/// Receiving the whole batch lets a handler do set-based work: one statement per table for a
+/// hundred customers rather than a hundred statements.
 public protocol JobHandler: Sendable {
     /// Whether eligibility also waits for the archive watermark (the data map has archive tables).
     var requiresArchiveWatermark: Bool { get }
 
-    /// Does one job's work and returns what it did, for the status endpoint and the audit record.
+    /// Does the work of a batch of jobs and reports each job's outcome.
     ///
-    /// Throw `JobFailure` for a failure with a reason; a transient `DatabaseError` is retried.
+    /// A job that cannot be done, found before it wrote anything (the cascade limit, say), is
+    /// reported as `.failed` and the others go on. Any other error is thrown: the pool rolls the
+    /// whole batch back and runs its jobs again one at a time, so one bad job cannot fail the rest.
     /// Work must be idempotent: a job may run again after a crash or a lost lease.
+    func process(_ jobs: [ClaimedJob], in context: JobContext) throws -> [JobID: JobOutcome]
+}
+
+/// How one job of a batch ended.
+public enum JobOutcome: Sendable {
+    /// The work is done; the result goes to the status endpoint and the audit record.
+    case done(JobResult)
+    /// The job did nothing and failed: at once if permanent, else retried with backoff.
+    case failed(JobFailure)
+}
+
+/// A handler that does one job at a time, for work with nothing to gain from batching.
+public protocol SingleJobHandler: JobHandler {
     func process(_ job: ClaimedJob, in context: JobContext) throws -> JobResult
 }
 
-/// What a handler may use while it processes one job.
+extension SingleJobHandler {
+    public func process(_ jobs: [ClaimedJob], in context: JobContext) throws -> [JobID: JobOutcome] {
+        var outcomes: [JobID: JobOutcome] = [:]
+        for job in jobs {
+            do {
+                outcomes[job.jid] = .done(try process(job, in: context))
+            } catch let failure as JobFailure where failure.isPermanent {
+                // Only safe alone: in a batch, earlier jobs' writes share the transaction.
+                guard context.isAlone else { throw failure }
+                outcomes[job.jid] = .failed(failure)
+            }
+        }
+        return outcomes
+    }
+}
+
+/// What a handler may use while it processes a batch.
 public struct JobContext {
     /// The worker's connection, inside an open transaction.
     public let connection: any DatabaseConnection
     public let logger: Logger
-    /// The id the job's lease is held under.
+    /// The id the jobs' leases are held under.
     public let worker: String
     /// The instant to treat as now, or nil for the database's clock.
     public let now: Date?
-    /// Whether the job has its transaction to itself; only then may it `checkpoint`.
+    /// Whether the batch is a single job with the transaction to itself; only then may it `checkpoint`.
     public let isAlone: Bool
 
     private let commitAndReopen: () throws -> Void
