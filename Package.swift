@@ -94,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkerPoolTests",
-            dependencies: ["GDPRWorkerCore", "GDPRWorkerTestSupport"],
+            dependencies: ["GDPRWorkerCore", "GDPRWorkerTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

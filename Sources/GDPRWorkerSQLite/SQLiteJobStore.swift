@@ -174,7 +174,8 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
 
     public func fail(_ jid: JobID, worker: String, reason: String, now: Date?) throws(DatabaseError) -> Bool {
         do {
-            return try sqlite.transaction {
+            // A savepoint, not a transaction: the pool fails jobs inside its batch transaction too.
+            return try sqlite.savepoint("gdpr_fail") {
                 let moved = try sqlite.execute("""
                     INSERT INTO gdpr_jobs_finished (jid, tenant, kind, mode, customer_key, state, attempts, max_attempts, created_at,
                                                     legal_due_at, started_at, finished_at, worker, last_error)
@@ -208,7 +209,7 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
     public func rescueExpired(now: Date?, retryDelay: Duration) throws(DatabaseError) -> RescueReport {
         let now = now ?? Date()
         do {
-            return try sqlite.transaction {
+            return try sqlite.savepoint("gdpr_rescue") {
                 let failed = try sqlite.execute("""
                     INSERT INTO gdpr_jobs_finished (jid, tenant, kind, mode, customer_key, state, attempts, max_attempts, created_at,
                                                     legal_due_at, started_at, finished_at, worker, last_error)

@@ -59,4 +59,18 @@ extension DatabaseConnection {
             throw error
         }
     }
+
+    /// Runs `body` under a savepoint: inside a transaction it nests, outside it is a transaction of
+    /// its own. Rolled back to the savepoint if `body` throws.
+    public func savepoint<Result>(_ name: String, _ body: () throws -> Result) throws -> Result {
+        try executeScript("SAVEPOINT \(name)")
+        do {
+            let result = try body()
+            try executeScript("RELEASE SAVEPOINT \(name)")
+            return result
+        } catch {
+            try? executeScript("ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)")
+            throw error
+        }
+    }
 }

@@ -1,0 +1,47 @@
+extension WorkerPool {
+    /// How the pool claims, retries and stops. The defaults suit PostgreSQL; `forEngine` adjusts them.
+    public struct Configuration: Sendable {
+        /// Worker threads, each with its own connection.
+        public var workers: Int
+        /// Jobs claimed by one statement and processed in one transaction.
+        public var batchSize: Int
+        /// How often an idle worker checks for work when no wake-up arrives.
+        public var pollInterval: Duration
+        /// How long a claimed job stays reserved without a heartbeat; a third of it is the heartbeat.
+        public var lease: Duration
+        /// How long in-flight jobs get to finish after SIGTERM.
+        public var shutdownTimeout: Duration
+        /// Data reaches the archive this long after it is written; remove jobs wait for it.
+        public var archiveDelay: Duration
+        public var retryBackoff: RetryBackoff
+        public var reconnectBackoff: RetryBackoff
+
+        public static let defaultBatchSize = 100
+        public static let defaultLease: Duration = .seconds(60)
+        public static let defaultShutdownTimeout: Duration = .seconds(30)
+
+        public init(
+            workers: Int = 4, batchSize: Int = Configuration.defaultBatchSize, pollInterval: Duration = .seconds(1),
+            lease: Duration = Configuration.defaultLease, shutdownTimeout: Duration = Configuration.defaultShutdownTimeout,
+            archiveDelay: Duration = ArchiveCutoff.defaultDelay, retryBackoff: RetryBackoff = .jobs,
+            reconnectBackoff: RetryBackoff = .reconnect
+        ) {
+            self.workers = max(1, workers)
+            self.batchSize = max(1, batchSize)
+            self.pollInterval = pollInterval
+            self.lease = lease
+            self.shutdownTimeout = shutdownTimeout
+            self.archiveDelay = archiveDelay
+            self.retryBackoff = retryBackoff
+            self.reconnectBackoff = reconnectBackoff
+        }
+
+        /// Defaults for an engine: SQLite has one writer, so more than one worker only adds lock waits.
+        public static func forEngine(_ engine: DatabaseEngine) -> Configuration {
+            switch engine {
+            case .postgres: Configuration(workers: 4)
+            case .sqlite: Configuration(workers: 1)
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// A pool of Dispatch worker threads that claim jobs in batches and run them through a handler.
+///
+/// libpq and libsqlite3 block, so every worker is a Dispatch queue of its own holding its own
+/// connection; no blocking call ever runs on Swift's cooperative pool. Beside the workers, one
+/// thread listens for new jobs (NOTIFY, or data_version on SQLite) and one keeps the leases of
+/// in-flight jobs alive. On graceful shutdown the pool stops claiming, lets in-flight batches
+/// finish within `shutdownTimeout`, then interrupts what is left and returns those jobs to the queue.
+public final class WorkerPool: Service, @unchecked Sendable {
+    public let configuration: Configuration
+    /// The prefix of every worker id of this process: `host/pid/instance`.
+    public let processID: String
+
+    let store: any JobStore
+    let handler: any JobHandler
+    let hasher: AuditKeyHasher
+    let logger: Logger
+    let timeSource: TimeSource
+    let metrics = WorkerMetrics()
+    let wakeSignal = WakeSignal()
+
+    private let phase = Mutex(Phase.idle)
+    private let threads = DispatchGroup()
+    private let workerThreads = DispatchGroup()
+    /// Signalled once every worker has returned, which ends the lease keeper.
+    private let workersReturned = DispatchSemaphore(value: 0)
+    private var workers: [Worker] = []
+
+    enum Phase: Equatable {
+        case idle, running, stopping, aborting
+    }
+
+    public init(
+        store: any JobStore, handler: any JobHandler, hasher: AuditKeyHasher, configuration: Configuration,
+        logger: Logger, timeSource: TimeSource = .database
+    ) {
+        self.store = store
+        self.handler = handler
+        self.hasher = hasher
+        self.configuration = configuration
+        self.logger = logger
+        self.timeSource = timeSource
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
+        processID = "\(host)/\(getpid())/\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// The cutoff claims use: the archive delay, plus the watermark when the data map archives.
+    var cutoff: ArchiveCutoff {
+        ArchiveCutoff(delay: configuration.archiveDelay, requiresWatermark: handler.requiresArchiveWatermark)
+    }
+
+    /// Whether workers should keep claiming.
+    var isRunning: Bool { phase.withLock { $0 == .running } }
+    /// Whether the shutdown deadline passed and in-flight work is being interrupted.
+    var isAborting: Bool { phase.withLock { $0 == .aborting } }
+
+    public func run() async throws {
+        start()
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await finished()
+            } onGracefulShutdown: {
+                self.stop()
+            }
+        } onCancel: {
+            self.stop()
+        }
+        logger.info("worker pool stopped")
+    }
+
+    /// Wakes idle workers at once, for jobs enqueued in this process (the HTTP API).
+    public func wake() {
+        wakeSignal.wakeAll()
+    }
+
+    /// Starts the threads. `run()` calls it; tests may call it and `stop()` directly.
+    func start() {
+        let started = phase.withLock { phase in
+            guard phase == .idle else { return false }
+            phase = .running
+            return true
+        }
+        guard started else { return }
+        workers = (0..<configuration.workers).map { Worker(pool: self, id: "\(processID)/w\($0)") }
+        logger.info(
+            "worker pool started",
+            metadata: [
+                "workers": "\(configuration.workers)", "batch_size": "\(configuration.batchSize)",
+                "archive_delay": "\(configuration.archiveDelay.humanReadable)", "engine": "\(store.engine)",
+            ])
+        for worker in workers {
+            workerThreads.enter()
+            launch("worker \(worker.id)") { [workerThreads] in
+                worker.run()
+                workerThreads.leave()
+            }
+        }
+        workerThreads.notify(queue: .global()) { [workersReturned] in workersReturned.signal() }
+        launch("listener") { self.listen() }
+        launch("lease keeper") { self.keepLeases() }
+    }
+
+    /// Stops claiming; in-flight batches get `shutdownTimeout` to finish before they are interrupted.
+    /// Graceful shutdown of the service group calls it; `run()` returns once every thread is done.
+    public func stop() {
+        let changed = phase.withLock { phase in
+            guard phase == .running else { return false }
+            phase = .stopping
+            return true
+        }
+        guard changed else { return }
+        logger.info("worker pool stopping: no new claims; waiting for in-flight jobs", metadata: ["timeout": "\(configuration.shutdownTimeout.humanReadable)"])
+        wakeSignal.wakeAll()
+        DispatchQueue.global().asyncAfter(deadline: .now() + configuration.shutdownTimeout.seconds) { [self] in
+            let aborting = phase.withLock { phase in
+                guard phase == .stopping else { return false }
+                phase = .aborting
+                return true
+            }
+            guard aborting else { return }
+            logger.warning("shutdown timeout passed: interrupting in-flight jobs and returning them to the queue")
+            workers.forEach { $0.interrupt() }
+        }
+    }
+
+    /// Resumes once every thread has returned.
+    private func finished() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            threads.notify(queue: .global()) { continuation.resume() }
+        }
+        phase.withLock { $0 = .idle }
+    }
+
+    private func launch(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        threads.enter()
+        DispatchQueue(label: "gdpr-worker.\(name)").async { [threads] in
+            body()
+            threads.leave()
+        }
+    }
+
+    /// Sleeps up to `duration`, returning early when the pool stops.
+    func pause(_ duration: Duration) {
+        let seen = wakeSignal.current
+        guard isRunning else { return }
+        wakeSignal.wait(after: seen, timeout: duration)
+    }
+
+    // MARK: Listener and lease keeper
+
+    private func listen() {
+        var failures = 0
+        while isRunning {
+            do {
+                let source = try store.makeWakeupSource()
+                defer { source.close() }
+                failures = 0
+                while isRunning {
+                    if try source.wait(timeout: min(configuration.pollInterval, .seconds(1))) { wakeSignal.wakeAll() }
+                }
+            } catch {
+                failures += 1
+                logger.warning("job listener lost its connection; workers poll until it is back", metadata: ["error": "\(error)"])
+                pause(configuration.reconnectBackoff.delay(afterAttempt: failures))
+            }
+        }
+    }
+
+    /// Extends the leases of this pool's jobs every third of a lease, for as long as any worker
+    /// runs, shutdown included: a job finishing after SIGTERM must not be rescued from under it.
+    private func keepLeases() {
+        let interval = configuration.lease / 3
+        var connection: (any JobStoreConnection)?
+        defer { connection?.database.close() }
+        while workersReturned.wait(timeout: .now() + interval.seconds) == .timedOut {
+            do {
+                if connection == nil || connection?.database.isBroken == true {
+                    connection?.database.close()
+                    connection = try store.connect()
+                }
+                _ = try connection?.extendLeases(workers: workers.map(\.id), lease: configuration.lease, now: timeSource.override)
+            } catch {
+                logger.warning("could not extend job leases", metadata: ["error": "\(error)"])
+                connection?.database.close()
+                connection = nil
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import GDPRWorkerCore
+import GDPRWorkerTestSupport
+import Logging
+import Testing
+
+@Suite("Worker pool")
+struct WorkerPoolTests {
+    @Test("M jobs, N workers: every job is done exactly once", arguments: TestDatabase.engines)
+    func everyJobOnce(_ engine: DatabaseEngine) async throws {
+        let database = try TestDatabase(engine)
+        let handler = ScriptedHandler()
+        let harness = PoolHarness.start(database, handler: handler, workers: 4, batchSize: 25)
+        let keys = (0..<600).map { "customer-\($0)" }
+        let jids = try harness.enqueue(keys)
+        try await harness.eventually("all jobs are done") { try harness.count("SELECT count(*) AS n FROM gdpr_audit") == keys.count }
+        try await harness.stop()
+        #expect(try harness.count("SELECT count(*) AS n FROM gdpr_audit") == keys.count)
+        #expect(try harness.count("SELECT count(DISTINCT jid) AS n FROM gdpr_audit") == keys.count)
+        #expect(try harness.count("SELECT count(*) AS n FROM gdpr_jobs") == 0)
+        #expect(try harness.count("SELECT count(*) AS n FROM gdpr_jobs_finished WHERE state = 'done' AND attempts = 1") == keys.count)
+        #expect(keys.allSatisfy { handler.calls(for: $0) == 1 })
+        let done = try harness.job(jids[0])
+        #expect(done?.state == .done)
+        #expect(done?.result?.tables.first?.table == "customers")
+    }
+
+    @Test("a job whose cutoff has not passed is not claimed; with the clock advanced, it is", arguments: TestDatabase.engines)
+    func archiveCutoff(_ engine: DatabaseEngine) async throws {
+        let database = try TestDatabase(engine)
+        let handler = ScriptedHandler()
+        let clock = ManualClock(Date())
+        let harness = PoolHarness.start(database, handler: handler, archiveDelay: .seconds(5 * 86_400), timeSource: .manual(clock))
+        let jid = try harness.enqueue(["waiting"])[0]
+        clock.set(try database.withConnection { try $0.now() })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(handler.calls(for: "waiting") == 0)
+        #expect(try harness.job(jid)?.state == .pending)
+        clock.advance(by: .seconds(5 * 86_400 + 1))
+        try await harness.eventually("the job is done") { try harness.job(jid)?.state == .done }
+        try await harness.stop()
+    }
+
+    @Test("a transient failure is retried and then succeeds", arguments: TestDatabase.engines)
+    func transientRetry(_ engine: DatabaseEngine) async throws {
+        let database = try TestDatabase(engine)
+        let handler = ScriptedHandler(["flaky": .failTransiently(times: 2)])
+        let harness = PoolHarness.start(database, handler: handler)
+        let jid = try harness.enqueue(["flaky"])[0]
+        try await harness.eventually("the job is done") { try harness.job(jid)?.state == .done }
+        try await harness.stop()
+        #expect(try harness.job(jid)?.attempts == 3)
+        #expect(handler.calls(for: "flaky") == 3)
+    }
+
+    @Test("a permanent failure ends failed with its reason at once", arguments: TestDatabase.engines)
+    func permanentFailure(_ engine: DatabaseEngine) async throws {
+        let database = try TestDatabase(engine)
+        let harness = PoolHarness.start(database, handler: ScriptedHandler(["doomed": .failPermanently]))
+        let jid = try harness.enqueue(["doomed"])[0]
+        try await harness.eventually("the job failed") { try harness.job(jid)?.state == .failed }
+        try await harness.stop()
+        let job = try #require(try harness.job(jid))
+        #expect(job.attempts == 1)
+        #expect(job.lastError == "cascade_limit: simulated: 120 keys exceed the limit of 50")
+        #expect(try harness.count("SELECT count(*) AS n FROM gdpr_audit") == 0)
+    }
+
+    @Test("one failing job does not fail the rest of its batch", arguments: TestDatabase.engines)
+    func failureIsolation(_ engine: DatabaseEngine) async throws {
+        let database = try TestDatabase(engine)
+        let keys = (0..<20).map { "batch-\($0)" }
+        let handler = ScriptedHandler(["batch-7": .failPermanently])
+        let harness = PoolHarness.start(database, handler: handler, workers: 1)
+        let jids = try harness.enqueue(keys)
+        try await harness.eventually("every job finished") {
+            try harness.count("SELECT count(*) AS n FROM gdpr_jobs_finished") == keys.count
+        }
+        try await harness.stop()
+        #expect(try harness.job(jids[7])?.state == .failed)
+        #expect(try harness.count("SELECT count(*) AS n FROM gdpr_jobs_finished WHERE state = 'done'") == 19)
+        #expect(try harness.count("SELECT count(*) AS n FROM gdpr_audit") == 19)
+    }
+
+    @Test("a job that keeps failing transiently fails after its last attempt", arguments: TestDatabase.engines)
+    func exhaustion(_ engine: DatabaseEngine) async throws {
+        let database = try TestDatabase(engine)
+        let handler = ScriptedHandler(["stubborn": .failTransiently(times: 99)])
+        let harness = PoolHarness.start(database, handler: handler)
+        let jid = try harness.enqueue(["stubborn"], maxAttempts: 3)[0]
+        try await harness.eventually("the job failed") { try harness.job(jid)?.state == .failed }
+        try await harness.stop()
+        let job = try #require(try harness.job(jid))
+        #expect(job.attempts == 3)
+        #expect(job.lastError?.hasPrefix("database_busy: simulated lock timeout") == true)
+        #expect(job.lastError?.hasSuffix("(attempt 3 of 3)") == true)
+        #expect(handler.calls(for: "stubborn") == 3)
+    }
+
+    @Test("an idle worker wakes on an SQL INSERT well before its poll interval", arguments: TestDatabase.engines)
+    func wakeOnInsert(_ engine: DatabaseEngine) async throws {
+        let database = try TestDatabase(engine)
+        let harness = PoolHarness.start(database, handler: ScriptedHandler(), pollInterval: .seconds(600))
+        try await Task.sleep(for: .milliseconds(300))
+        let placeholder = engine == .postgres ? "$1" : "?1"
+        let jid = try database.withConnection { connection in
+            try #require(try connection.database.queryFirst("INSERT INTO gdpr_jobs (customer_key) VALUES (\(placeholder)) RETURNING jid", ["woken"])).jobID()
+        }
+        try await harness.eventually("the job is done", timeout: .seconds(60)) { try harness.job(jid)?.state == .done }
+        try await harness.stop()
+    }
+
+    @Test("stop lets in-flight jobs finish and claims nothing more", arguments: TestDatabase.engines)
+    func gracefulStop(_ engine: DatabaseEngine) async throws {
+        let database = try TestDatabase(engine)
+        let handler = ScriptedHandler(["slow": .sleep(.milliseconds(600))])
+        let harness = PoolHarness.start(database, handler: handler, workers: 1, batchSize: 1)
+        let slow = try harness.enqueue(["slow"])[0]
+        try await harness.eventually("the slow job started") { handler.hasStarted("slow") }
+        let waiting = try harness.enqueue(["after-stop"])[0]
+        try await harness.stop()
+        #expect(try harness.job(slow)?.state == .done)
+        #expect(try harness.job(waiting)?.state == .pending)
+        #expect(handler.calls(for: "after-stop") == 0)
+    }
+
+    @Test("past the shutdown timeout, in-flight work is interrupted and its job returned uncounted", arguments: TestDatabase.engines)
+    func shutdownTimeout(_ engine: DatabaseEngine) async throws {
+        let database = try TestDatabase(engine)
+        let handler = ScriptedHandler(["stuck": .blockInDatabase])
+        let harness = PoolHarness.start(database, handler: handler, workers: 1, batchSize: 1, shutdownTimeout: .milliseconds(300))
+        let jid = try harness.enqueue(["stuck"])[0]
+        try await harness.eventually("the stuck job started") { handler.hasStarted("stuck") }
+        try await harness.stop()
+        let job = try #require(try harness.job(jid))
+        #expect(job.state == .pending)
+        #expect(job.attempts == 0)
+    }
+
+    @Test("a job held by a dead worker is rescued after its lease and done once", arguments: TestDatabase.engines)
+    func rescue(_ engine: DatabaseEngine) async throws {
+        let database = try TestDatabase(engine)
+        let clock = ManualClock(Date())
+        let jid = try database.withConnection { connection in
+            let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("orphan"))).jid
+            clock.set(try connection.now())
+            let claimed = try connection.claim(ClaimRequest(worker: "dead/1/w0", limit: 1, lease: .seconds(5), cutoff: ArchiveCutoff(delay: .zero), now: clock.now))
+            #expect(claimed.count == 1)
+            return jid
+        }
+        let handler = ScriptedHandler()
+        let harness = PoolHarness.start(database, handler: handler, timeSource: .manual(clock))
+        let maintenance = QueueMaintenance(database: BlockingConnectionPool(store: database.store, size: 1), logger: .init(label: "test"), timeSource: .manual(clock))
+        #expect(await maintenance.rescueOnce() == RescueReport())
+        clock.advance(by: .seconds(6))
+        #expect(await maintenance.rescueOnce() == RescueReport(requeued: 1, failed: 0))
+        try await harness.eventually("the rescued job is done") { try harness.job(jid)?.state == .done }
+        try await harness.stop()
+        #expect(handler.calls(for: "orphan") == 1)
+        #expect(try harness.job(jid)?.attempts == 2)
+    }
+}
