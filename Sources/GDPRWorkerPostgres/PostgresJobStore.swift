@@ -114,9 +114,10 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
                 SELECT jid FROM gdpr_jobs
                  WHERE state = 'pending'
                    AND run_at <= coalesce($1::timestamptz, now())
-                   AND created_at <= coalesce($1::timestamptz, now()) - make_interval(secs => $2::float8)
-                   AND (NOT $3::boolean OR created_at <= coalesce(
-                        (SELECT value::timestamptz FROM gdpr_settings WHERE name = 'archive_watermark'), '-infinity'))
+                   AND (kind = 'export' OR (
+                        created_at <= coalesce($1::timestamptz, now()) - make_interval(secs => $2::float8)
+                        AND (NOT $3::boolean OR created_at <= coalesce(
+                            (SELECT value::timestamptz FROM gdpr_settings WHERE name = 'archive_watermark'), '-infinity'))))
                  ORDER BY run_at
                  LIMIT $4
                  FOR UPDATE SKIP LOCKED

@@ -109,8 +109,9 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
                    started_at = coalesce(started_at, ?1)
              WHERE jid IN (
                 SELECT jid FROM gdpr_jobs
-                 WHERE state = 'pending' AND run_at <= ?1 AND created_at <= ?2
-                   AND (NOT ?3 OR created_at <= coalesce((SELECT value FROM gdpr_settings WHERE name = 'archive_watermark'), ''))
+                 WHERE state = 'pending' AND run_at <= ?1
+                   AND (kind = 'export' OR (created_at <= ?2
+                        AND (NOT ?3 OR created_at <= coalesce((SELECT value FROM gdpr_settings WHERE name = 'archive_watermark'), ''))))
                  ORDER BY run_at
                  LIMIT ?4)
             RETURNING jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at

@@ -29,6 +29,7 @@ struct CommandLineTests {
         let first = try run(["migrate"], database: database)
         #expect(first.status == 0)
         #expect(first.standardOutput.contains("applied 0001_queue"))
+        #expect(first.standardOutput.contains("applied 0002_api_keys"))
         let second = try run(["migrate"], database: database)
         #expect(second.status == 0)
         #expect(second.standardOutput.contains("schema is up to date"))
@@ -119,5 +120,33 @@ struct CommandLineTests {
         let outcome = try run(["enqueue", "k", "--frobnicate"])
         #expect(outcome.status == 64)
         #expect(!outcome.standardError.contains("Fatal error"))
+    }
+}
+
+@Suite("Command line: keys")
+struct KeysCommandTests {
+    func run(_ arguments: [String], database: TestDatabase) throws -> ProcessRunner.Outcome {
+        try ProcessRunner.outcome(PackagePaths.binary.path, arguments, environment: ["GDPR_WORKER_DATABASE_URL": database.url])
+    }
+
+    @Test("create prints the key once, list never shows it, revoke disables it", arguments: TestDatabase.engines)
+    func lifecycle(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        let created = try run(["keys", "create", "--tenant", "acme", "--name", "portal"], database: database)
+        #expect(created.status == 0)
+        let token = created.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("gwk_"))
+        let id = String(token.split(separator: "_")[1])
+        #expect(try database.withConnection { try $0.tenant(forAPIKeyHash: APIKey.hash(token: token)) } == (try Tenant("acme")))
+        let listed = try run(["keys", "list"], database: database)
+        #expect(listed.standardOutput.contains(id))
+        #expect(listed.standardOutput.contains("acme\tportal"))
+        #expect(!listed.standardOutput.contains(String(token.split(separator: "_")[2])))
+        #expect(try run(["keys", "revoke", id], database: database).status == 0)
+        #expect(try database.withConnection { try $0.tenant(forAPIKeyHash: APIKey.hash(token: token)) } == nil)
+        let again = try run(["keys", "revoke", id], database: database)
+        #expect(again.status == 64)
+        #expect(again.standardError.contains("no active key has id"))
+        #expect(try run(["keys", "create", "--tenant", "bad tenant"], database: database).status == 64)
     }
 }

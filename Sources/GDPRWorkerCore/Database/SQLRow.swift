@@ -51,6 +51,15 @@ public struct SQLRow: Sendable {
         }
     }
 
+    public func optionalDouble(_ column: String) -> Double? {
+        switch self[column] {
+        case .double(let value): value
+        case .int(let value): Double(value)
+        case .text(let text): Double(text)
+        default: nil
+        }
+    }
+
     public func date(_ column: String) throws(DatabaseError) -> Date {
         guard let value = optionalDate(column) else { throw Self.mismatch(column, "timestamp") }
         return value

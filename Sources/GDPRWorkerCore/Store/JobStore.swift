@@ -65,6 +65,21 @@ public protocol JobStoreConnection: AnyObject {
 
     /// Stores a setting unless one exists; returns the value that won.
     func insertSettingIfAbsent(_ name: String, value: String) throws(DatabaseError) -> String
+
+    /// The live queue in numbers, for the metrics endpoint.
+    func statistics(cutoff: ArchiveCutoff, now: Date?) throws(DatabaseError) -> QueueStatistics
+
+    /// Stores a new key's hash for a tenant.
+    func insertAPIKey(_ key: APIKey, tenant: Tenant, name: String?) throws(DatabaseError)
+
+    /// The tenant of an unrevoked key, by the hash of the presented token.
+    func tenant(forAPIKeyHash hash: String) throws(DatabaseError) -> Tenant?
+
+    /// Revokes a key by id; false when no unrevoked key has that id.
+    func revokeAPIKey(id: String, now: Date?) throws(DatabaseError) -> Bool
+
+    /// Every key, newest first, without secrets.
+    func apiKeys() throws(DatabaseError) -> [APIKeyRecord]
 }
 
 /// Wakes idle workers when jobs arrive.
