@@ -5,6 +5,9 @@
 public protocol DatabaseConnection: AnyObject {
     var engine: DatabaseEngine { get }
 
+    /// The engine's SQL dialect, for statements built from the data map.
+    var dialect: any SQLDialect { get }
+
     /// Runs one statement and returns the number of rows it inserted, updated or deleted.
     @discardableResult
     func execute(_ sql: String, _ binds: [SQLValue]) throws(DatabaseError) -> Int

@@ -1,0 +1,82 @@
+import Foundation
+
+/// The SQL that differs between the engines, so the erasure engine in core can build one set of
+/// statements for both without importing either database.
+///
+/// Everything returned is SQL text built from identifiers the catalog has validated and from
+/// constants of this program; values always travel as bound parameters.
+public protocol SQLDialect: Sendable {
+    var engine: DatabaseEngine { get }
+
+    /// An identifier in double quotes, embedded quotes doubled.
+    func quote(_ identifier: String) -> String
+
+    /// The n-th bound parameter, counting from 1: `$n` or `?n`.
+    func placeholder(_ index: Int) -> String
+
+    /// A list of text rows as statement parameters, starting at parameter `firstPlaceholder`, and the
+    /// relation (aliased `z`) that reads them back with the given column names: parallel `text[]`
+    /// arrays under `unnest` on PostgreSQL, one JSON array of arrays under `json_each` on SQLite.
+    func textRows(_ rows: [[String]], columns: [String], firstPlaceholder: Int) -> (relation: String, binds: [SQLValue])
+
+    /// A text expression converted to a column type category, for assignment and comparison.
+    func cast(_ textExpression: String, to category: DatabaseCatalog.TypeCategory) -> String
+
+    /// The column type a work table uses for a category.
+    func workColumnType(_ category: DatabaseCatalog.TypeCategory) -> String
+
+    /// Whether UUID columns hold a native UUID type; otherwise they hold text, compared literally.
+    var hasNativeUUID: Bool { get }
+
+    // MARK: Random values, from the database's own random source
+
+    /// A text expression of `count` random lowercase hexadecimal digits.
+    func randomHex(_ count: Int) -> String
+    /// An integer expression uniformly below `bound`.
+    func randomInteger(below bound: Int) -> String
+    /// A text expression of a random UUID with version nibble 8 and variant nibble `a`.
+    var randomMarkedUUID: String { get }
+
+    // MARK: Recognising rewritten values
+
+    /// The pattern of a shape in the form `matches` takes: a regular expression or a GLOB.
+    func pattern(_ shape: ValueShape) -> String
+    /// A condition: the text expression matches the pattern bound at `placeholder`.
+    func matches(_ textExpression: String, patternAt placeholder: String) -> String
+
+    // MARK: Work tables, private to the connection
+
+    /// The qualified name of a connection-private temporary table.
+    func workTable(_ name: String) -> String
+    /// A query with one boolean column `present`, binding the unqualified name as parameter 1.
+    var workTableExistsQuery: String { get }
+    /// DDL creating a temporary table with the given column definitions.
+    /// `clearedOnCommit` tables lose their rows at every commit; the others keep them for the session.
+    func createWorkTable(_ name: String, columns: [String], clearedOnCommit: Bool) -> String
+    /// DDL creating an index on a work table.
+    func createWorkIndex(_ name: String, on table: String, columns: [String]) -> String
+    /// A statement removing every row of a work table.
+    func emptyWorkTable(_ name: String) -> String
+    /// A statement refreshing the planner's statistics of a work table, where the engine needs it.
+    func analyzeWorkTable(_ name: String) -> String?
+    /// The join keyword that keeps the written order, so the small work table drives the lookups.
+    var orderedJoin: String { get }
+    /// Whether rows returned by a data-modifying CTE can be aggregated in the same statement.
+    var aggregatesReturningRows: Bool { get }
+
+    // MARK: Export
+
+    /// A text expression with the JSON object of one row of `alias`, every column included.
+    func rowJSON(alias: String, columns: [DatabaseCatalog.Column]) -> String
+
+    // MARK: Catalog
+
+    /// Reads the tables, columns, primary keys and foreign keys of the schema erasure works in.
+    func loadCatalog(_ connection: any DatabaseConnection) throws(DatabaseError) -> DatabaseCatalog
+}
+
+extension SQLDialect {
+    public func quote(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,98 @@
+/// A data map compiled against the live catalog: every table with its located columns, edges and
+/// strategies, and the orders erasure must follow. Built once by `ErasurePlanner` and shared by
+/// every worker; the statements built from it depend on nothing else, so their SQL text is stable
+/// and prepared once per connection.
+struct ErasurePlan: Sendable {
+    /// A table the job's rows are found and erased in.
+    struct Table: Sendable {
+        /// A column with the strategy a mode applies to it.
+        struct Rewrite: Sendable {
+            var column: DatabaseCatalog.Column
+            var strategy: ColumnStrategy
+        }
+
+        /// An edge from a materialized source table, seen from this table.
+        struct Edge: Sendable {
+            /// The column of this table.
+            var column: DatabaseCatalog.Column
+            /// The plan index of the source table, always materialized.
+            var source: Int
+            var sourceColumn: DatabaseCatalog.Column
+        }
+
+        /// A reference into a parent-edge target, which decides whether a parent row is shared.
+        struct Reference: Sendable {
+            var table: String
+            var column: String
+            /// The referenced column of this table.
+            var targetColumn: String
+            /// The plan index of the referencing table when it is materialized; otherwise every
+            /// referencing row belongs to someone else.
+            var materialized: Int?
+        }
+
+        /// Position in `ErasurePlan.tables`, which names the table's work tables.
+        var index: Int
+        var name: String
+        var columns: [DatabaseCatalog.Column]
+        var primaryKey: [DatabaseCatalog.Column]
+        /// Columns compared with the job's keys.
+        var matches: [DatabaseCatalog.Column]
+        /// Child edges: this table's column points at rows of a reached table.
+        var childEdges: [Edge]
+        /// Parent edges: rows of a reached table point at this table's column.
+        var parentEdges: [Edge]
+        /// Every known reference into this table, when it is a parent-edge target.
+        var references: [Reference]
+        /// Whether the table's reached rows are materialized in a work table before any write,
+        /// because other tables are reached from them or they may be shared.
+        var isMaterialized: Bool
+        /// Whether the table may be erased first, in chunks committed by checkpoints: nothing is
+        /// reached from it, nothing references it, and it holds no links.
+        var isEarly: Bool
+        /// What delete mode does to the table's rows.
+        var onDelete: TableMap.DeletePolicy
+        /// The writes of anonymise mode.
+        var anonymise: [Rewrite]
+        /// The writes of delete mode when the table keeps its rows: anonymise's, with kept key
+        /// columns rekeyed and columns pointing at deleted rows set to NULL.
+        var retain: [Rewrite]
+
+        var reachWorkTable: String = ""
+        var chunkWorkTable: String = ""
+
+        /// The writes of a mode, or nil when the mode deletes the rows.
+        func rewrites(for mode: ErasureMode) -> [Rewrite]? {
+            switch mode {
+            case .anonymise: anonymise
+            case .delete: onDelete == .delete ? nil : retain
+            }
+        }
+    }
+
+    /// A link table, with the key columns whose values pair up.
+    struct Link: Sendable {
+        var table: String
+        var columns: [DatabaseCatalog.Column]
+    }
+
+    var cascadeLimit: Int
+    var links: [Link]
+    /// In mutation order: rows that reference others come before the rows they reference.
+    var tables: [Table]
+    /// Plan indices of the materialized tables, sources before the tables reached from them.
+    var reachOrder: [Int]
+    /// Names the connection's work tables, so a changed map never meets stale ones.
+    var fingerprint: String
+    var archivePairs: [ArchivePair]
+
+    /// The work table of the job keys.
+    var keysWorkTable: String { "gw_\(fingerprint)_keys" }
+
+    /// Whether any strategy of a mode rekeys, so surrogates must be drawn.
+    func rekeys(in mode: ErasureMode) -> Bool {
+        tables.contains { table in
+            (table.rewrites(for: mode) ?? []).contains { $0.strategy == .rekey }
+        }
+    }
+}

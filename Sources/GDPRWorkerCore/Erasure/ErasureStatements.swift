@@ -1,0 +1,175 @@
+/// The SQL of erasure for one plan on one engine: how a table's rows are found for the jobs of a
+/// batch, and the statements that materialize, anonymise, delete and export them.
+///
+/// Every row a statement selects carries the jid of a job it belongs to, so one statement serves a
+/// whole batch and still counts each job's rows. Work tables are the connection's temporary tables:
+/// the batch's keys (`jid`, `key`, typed forms, `surrogate`), per materialized table the reached
+/// rows' primary keys (`jid`, `pk0`…), and per table a chunk list (`seq`, `jid`, `pk0`…, `fields`).
+struct ErasureStatements {
+    let plan: ErasurePlan
+    let dialect: any SQLDialect
+
+    func q(_ identifier: String) -> String { dialect.quote(identifier) }
+
+    /// Work-table names of the primary-key columns: `pk0`, `pk1`, …
+    static func keyNames(_ table: ErasurePlan.Table) -> [String] {
+        table.primaryKey.indices.map { "pk\($0)" }
+    }
+
+    /// `alias.pk0 = t."id" AND …`
+    func joinOnKey(_ table: ErasurePlan.Table, workAlias: String, tableAlias: String) -> String {
+        zip(Self.keyNames(table), table.primaryKey).map { "\(workAlias).\($0) = \(tableAlias).\(q($1.name))" }.joined(separator: " AND ")
+    }
+
+    /// The keys column compared with a column of this category.
+    func keyColumn(for category: DatabaseCatalog.TypeCategory) -> String {
+        switch category {
+        case .uuid where dialect.hasNativeUUID: "key_uuid"
+        case .integer: "key_int"
+        default: "key"
+        }
+    }
+
+    // MARK: Work tables
+
+    /// DDL creating the connection's work tables for this plan.
+    func createWorkTables() -> [String] {
+        var statements = [
+            dialect.createWorkTable(
+                plan.keysWorkTable,
+                columns: [
+                    "jid \(dialect.workColumnType(.text)) NOT NULL", "key \(dialect.workColumnType(.text)) NOT NULL",
+                    "key_uuid \(dialect.workColumnType(.uuid))", "key_int \(dialect.workColumnType(.integer))",
+                    "surrogate \(dialect.workColumnType(.text))",
+                ], clearedOnCommit: true),
+            dialect.createWorkIndex(plan.keysWorkTable + "_key", on: plan.keysWorkTable, columns: ["key"]),
+            dialect.createWorkIndex(plan.keysWorkTable + "_uuid", on: plan.keysWorkTable, columns: ["key_uuid"]),
+            dialect.createWorkIndex(plan.keysWorkTable + "_int", on: plan.keysWorkTable, columns: ["key_int"]),
+        ]
+        for table in plan.tables {
+            let keyColumns = zip(Self.keyNames(table), table.primaryKey).map { "\($0) \(dialect.workColumnType($1.category)) NOT NULL" }
+            if table.isMaterialized {
+                statements.append(
+                    dialect.createWorkTable(table.reachWorkTable, columns: ["jid \(dialect.workColumnType(.text)) NOT NULL"] + keyColumns, clearedOnCommit: true))
+                statements.append(dialect.createWorkIndex(table.reachWorkTable + "_pk", on: table.reachWorkTable, columns: Self.keyNames(table)))
+            }
+            statements.append(
+                dialect.createWorkTable(
+                    table.chunkWorkTable,
+                    columns: ["seq \(dialect.workColumnType(.integer)) NOT NULL", "jid \(dialect.workColumnType(.text)) NOT NULL"] + keyColumns
+                        + ["fields \(dialect.workColumnType(.integer)) NOT NULL"],
+                    clearedOnCommit: false))
+            statements.append(dialect.createWorkIndex(table.chunkWorkTable + "_seq", on: table.chunkWorkTable, columns: ["seq"]))
+        }
+        return statements
+    }
+
+    /// Fills the keys work table: one row per job and key, with the key's typed forms ('' when it
+    /// is not a valid value of that type) and its surrogate ('' when none is needed).
+    func insertKeys(_ rows: [[String]]) -> BoundStatement {
+        var statement = BoundStatement(dialect)
+        let relation = statement.rows(rows, columns: ["jid", "key", "key_uuid", "key_int", "surrogate"])
+        statement.sql = """
+            INSERT INTO \(dialect.workTable(plan.keysWorkTable)) (jid, key, key_uuid, key_int, surrogate)
+            SELECT z.jid, z.key, \(dialect.cast("NULLIF(z.key_uuid, '')", to: .uuid)), \(dialect.cast("NULLIF(z.key_int, '')", to: .integer)),
+                   NULLIF(z.surrogate, '')
+              FROM \(relation)
+            """
+        return statement
+    }
+
+    /// One random surrogate per key, drawn by the database.
+    func drawSurrogates(_ keys: [String]) -> BoundStatement {
+        var statement = BoundStatement(dialect)
+        let relation = statement.rows(keys.map { [$0] }, columns: ["key"])
+        statement.sql = "SELECT z.key AS key, \(dialect.randomMarkedUUID) AS surrogate FROM \(relation)"
+        return statement
+    }
+
+    // MARK: Finding rows
+
+    /// The SELECTs that find a table's rows for the batch, each yielding `jid`, `pk0`… and, with
+    /// `fields`, how many of the row's fields the rewrite would change.
+    ///
+    /// A materialized table reads its reached rows; any other table is found directly, through its
+    /// match columns and the child edges from materialized tables.
+    func branches(of table: ErasurePlan.Table, fields: (expression: String, onlyChanged: Bool)?, statement: inout BoundStatement) -> [String] {
+        let output = Self.keyNames(table).enumerated().map { index, name in "t.\(q(table.primaryKey[index].name)) AS \(name)" }
+        let fieldsColumn = fields.map { ", \($0.expression) AS fields" } ?? ", 0 AS fields"
+        let filter = fields.flatMap { $0.onlyChanged ? " WHERE \($0.expression) > 0" : nil } ?? ""
+        func select(_ jid: String, _ from: String) -> String {
+            "SELECT \(jid) AS jid, \(output.joined(separator: ", "))\(fieldsColumn) FROM \(from)\(filter)"
+        }
+        if table.isMaterialized {
+            return [select("r.jid", "\(dialect.workTable(table.reachWorkTable)) AS r \(dialect.orderedJoin) \(q(table.name)) AS t ON \(joinOnKey(table, workAlias: "r", tableAlias: "t"))")]
+        }
+        return discoveryBranches(of: table).map { select($0.jid, $0.from) }
+    }
+
+    /// The FROM clauses that discover a table's rows from the keys and from materialized tables,
+    /// with the expression of the jid each row belongs to. Parent edges are not included.
+    func discoveryBranches(of table: ErasurePlan.Table, includingParents: Bool = false) -> [(jid: String, from: String, parent: Bool)] {
+        var branches: [(String, String, Bool)] = []
+        for column in table.matches {
+            branches.append(("k.jid", "\(dialect.workTable(plan.keysWorkTable)) AS k \(dialect.orderedJoin) \(q(table.name)) AS t ON t.\(q(column.name)) = k.\(keyColumn(for: column.category))", false))
+        }
+        let edges = table.childEdges.map { ($0, false) } + (includingParents ? table.parentEdges.map { ($0, true) } : [])
+        for (edge, parent) in edges {
+            let source = plan.tables[edge.source]
+            let reach = "\(dialect.workTable(source.reachWorkTable)) AS r"
+            if source.primaryKey.count == 1, source.primaryKey[0].name == edge.sourceColumn.name {
+                branches.append(("r.jid", "\(reach) \(dialect.orderedJoin) \(q(table.name)) AS t ON t.\(q(edge.column.name)) = r.pk0", parent))
+            } else {
+                branches.append((
+                    "r.jid",
+                    "\(reach) \(dialect.orderedJoin) \(q(source.name)) AS s ON \(joinOnKey(source, workAlias: "r", tableAlias: "s")) "
+                        + "\(dialect.orderedJoin) \(q(table.name)) AS t ON t.\(q(edge.column.name)) = s.\(q(edge.sourceColumn.name))",
+                    parent
+                ))
+            }
+        }
+        return branches
+    }
+
+    /// Fills a materialized table's reached rows: matched, reached as children, and reached as
+    /// parents unless anyone outside the batch's reached rows still references them.
+    func materialize(_ table: ErasurePlan.Table) -> BoundStatement {
+        var statement = BoundStatement(dialect)
+        let keys = Self.keyNames(table)
+        let output = keys.enumerated().map { index, name in "t.\(q(table.primaryKey[index].name)) AS \(name)" }.joined(separator: ", ")
+        let selects = discoveryBranches(of: table, includingParents: true).map { branch in
+            "SELECT \(branch.jid) AS jid, \(output) FROM \(branch.from)" + (branch.parent ? " WHERE \(notShared(table))" : "")
+        }
+        statement.sql = "INSERT INTO \(dialect.workTable(table.reachWorkTable)) (jid, \(keys.joined(separator: ", "))) "
+            + selects.joined(separator: " UNION ")
+        return statement
+    }
+
+    /// No row outside the batch's reached rows references parent row `t`.
+    func notShared(_ table: ErasurePlan.Table) -> String {
+        let conditions = table.references.map { reference -> String in
+            let referencing = "SELECT 1 FROM \(q(reference.table)) AS x WHERE x.\(q(reference.column)) = t.\(q(reference.targetColumn))"
+            guard let index = reference.materialized else { return "NOT EXISTS (\(referencing))" }
+            let other = plan.tables[index]
+            let reached = "SELECT 1 FROM \(dialect.workTable(other.reachWorkTable)) AS y WHERE \(joinOnKey(other, workAlias: "y", tableAlias: "x"))"
+            return "NOT EXISTS (\(referencing) AND NOT EXISTS (\(reached)))"
+        }
+        return conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND ")
+    }
+
+    // MARK: Exporting
+
+    /// Every row of a table for each job of the batch, as JSON text, ordered by job.
+    func export(_ table: ErasurePlan.Table) -> BoundStatement {
+        var statement = BoundStatement(dialect)
+        let keys = Self.keyNames(table)
+        let union = branches(of: table, fields: nil, statement: &statement).joined(separator: " UNION ALL ")
+        statement.sql = """
+            SELECT e.jid AS jid, \(dialect.rowJSON(alias: "t", columns: table.columns)) AS data
+              FROM (SELECT DISTINCT jid, \(keys.joined(separator: ", ")) FROM (\(union)) AS c) AS e
+              \(dialect.orderedJoin) \(q(table.name)) AS t ON \(joinOnKey(table, workAlias: "e", tableAlias: "t"))
+             ORDER BY e.jid, \(keys.map { "e.\($0)" }.joined(separator: ", "))
+            """
+        return statement
+    }
+}

@@ -1,0 +1,167 @@
+/// The graph of how rows are reached and what references what, over the mapped tables: decides
+/// which tables are materialized, the order they are reached in, and the order rows are written
+/// in (rows that reference others before the rows they reference, so deletes go children-first).
+struct ReachGraph {
+    typealias Located = ErasurePlanner.Located
+
+    let tables: [Located]
+    let catalog: DatabaseCatalog
+    let linkTables: Set<String>
+    let position: [String: Int]
+    /// Tables that some reached row leads to other rows from.
+    let sources: Set<String>
+    /// Tables reached through a parent edge: their rows may be shared.
+    let parentTargets: Set<String>
+    let materialized: Set<String>
+    /// Referencing → referenced edges between mapped tables, by position.
+    let referencesGraph: [Set<Int>]
+
+    init(tables: [Located], catalog: DatabaseCatalog, linkTables: Set<String>) {
+        self.tables = tables
+        self.catalog = catalog
+        self.linkTables = linkTables
+        position = Dictionary(tables.enumerated().map { ($1.map.name, $0) }, uniquingKeysWith: { first, _ in first })
+        sources = Set(tables.flatMap { $0.map.reachedBy.map(\.otherTable) })
+        parentTargets = Set(tables.filter { $0.map.reachedBy.contains { $0.direction == .referencedBy } }.map(\.map.name))
+        var materialized = sources.union(parentTargets)
+        let mapped = Set(tables.map(\.map.name))
+        for target in parentTargets {
+            for table in tables where table.map.name != target {
+                if table.catalog.foreignKeys.contains(where: { $0.referencedTable == target }) { materialized.insert(table.map.name) }
+            }
+        }
+        self.materialized = materialized.intersection(mapped)
+        var referencesGraph = [Set<Int>](repeating: [], count: tables.count)
+        for (index, table) in tables.enumerated() {
+            for edge in table.map.reachedBy {
+                guard let other = position[edge.otherTable], other != index else { continue }
+                switch edge.direction {
+                case .references: referencesGraph[index].insert(other)
+                case .referencedBy: referencesGraph[other].insert(index)
+                }
+            }
+            for key in table.catalog.foreignKeys {
+                if let other = position[key.referencedTable], other != index { referencesGraph[index].insert(other) }
+            }
+        }
+        self.referencesGraph = referencesGraph
+    }
+
+    /// The reach order (materialized tables only) and the write order (all tables), or nil after
+    /// reporting a cycle.
+    func order(reporting problems: inout [DataMapProblem]) -> (reach: [Int], mutation: [Int])? {
+        var reachGraph = [Set<Int>](repeating: [], count: tables.count)
+        for (index, table) in tables.enumerated() {
+            for edge in table.map.reachedBy {
+                guard let source = position[edge.otherTable] else { continue }
+                if source == index {
+                    problems.append(
+                        DataMapProblem(
+                            .cycle, table: table.map.name, column: edge.column,
+                            "reached_by names the table itself; a table reached from its own rows is a cycle erasure cannot order"))
+                    continue
+                }
+                reachGraph[source].insert(index)
+            }
+        }
+        for target in parentTargets {
+            guard let targetIndex = position[target] else { continue }
+            for (index, table) in tables.enumerated() where index != targetIndex && materialized.contains(table.map.name) {
+                if table.catalog.foreignKeys.contains(where: { $0.referencedTable == target }) { reachGraph[index].insert(targetIndex) }
+            }
+        }
+        let reach = Self.topologicalOrder(reachGraph)
+        if let cycle = reach.cycle {
+            let path = cycle.map { tables[$0].map.name }
+            problems.append(DataMapProblem(.cycle, table: path[0], "reached_by edges form a cycle: \(path.joined(separator: " → "))"))
+        }
+        let mutation = Self.topologicalOrder(referencesGraph)
+        if let cycle = mutation.cycle {
+            let path = cycle.map { tables[$0].map.name }
+            problems.append(
+                DataMapProblem(.cycle, table: path[0], "references form a cycle: \(path.joined(separator: " → ")); rows cannot be deleted children-first"))
+        }
+        guard reach.cycle == nil, mutation.cycle == nil, !problems.contains(where: { $0.code == .cycle }) else { return nil }
+        return (reach.order.filter { materialized.contains(tables[$0].map.name) }, mutation.order)
+    }
+
+    /// Kahn's algorithm, ties broken by map order; or a cycle when one blocks it.
+    static func topologicalOrder(_ graph: [Set<Int>]) -> (order: [Int], cycle: [Int]?) {
+        var incoming = [Int](repeating: 0, count: graph.count)
+        for targets in graph { for target in targets { incoming[target] += 1 } }
+        var ready = (0..<graph.count).filter { incoming[$0] == 0 }
+        var order: [Int] = []
+        while !ready.isEmpty {
+            ready.sort()
+            let node = ready.removeFirst()
+            order.append(node)
+            for target in graph[node] {
+                incoming[target] -= 1
+                if incoming[target] == 0 { ready.append(target) }
+            }
+        }
+        guard order.count < graph.count else { return (order, nil) }
+        // Walk from a blocked node along blocked nodes until one repeats.
+        let blocked = Set((0..<graph.count).filter { incoming[$0] > 0 })
+        var path: [Int] = [blocked.min()!]
+        while true {
+            let next = graph[path.last!].filter { blocked.contains($0) }.min()!
+            if let start = path.firstIndex(of: next) { return (order, Array(path[start...]) + [next]) }
+            path.append(next)
+        }
+    }
+
+    func edges(of table: String, _ direction: ReachEdge.Direction) -> [ErasurePlan.Table.Edge] {
+        guard let index = position[table] else { return [] }
+        let located = tables[index]
+        return located.map.reachedBy.filter { $0.direction == direction }.compactMap { edge in
+            guard let source = position[edge.otherTable], let column = located.catalog.column(edge.column),
+                let sourceColumn = tables[source].catalog.column(edge.otherColumn)
+            else { return nil }
+            return ErasurePlan.Table.Edge(column: column, source: source, sourceColumn: sourceColumn)
+        }
+    }
+
+    /// Every single-column reference into a parent-edge target: declared parent edges and the
+    /// catalog's foreign keys, from mapped and unmapped tables alike.
+    func references(into table: String) -> [ErasurePlan.Table.Reference] {
+        guard parentTargets.contains(table), let index = position[table] else { return [] }
+        var references: [ErasurePlan.Table.Reference] = []
+        func add(_ referencing: String, _ column: String, _ target: String) {
+            guard !references.contains(where: { $0.table == referencing && $0.column == column && $0.targetColumn == target }) else { return }
+            let materializedIndex = materialized.contains(referencing) ? position[referencing] : nil
+            references.append(.init(table: referencing, column: column, targetColumn: target, materialized: materializedIndex))
+        }
+        for edge in tables[index].map.reachedBy where edge.direction == .referencedBy {
+            add(edge.otherTable, edge.otherColumn, edge.column)
+        }
+        for column in tables[index].catalog.columns {
+            for reference in catalog.references(to: table, column: column.name) { add(reference.table, reference.column, column.name) }
+        }
+        return references
+    }
+
+    /// Whether a table can be erased first, in committed chunks: nothing is reached from it,
+    /// nothing references it, and it holds no links, so erasing part of it hides nothing else.
+    func isEarly(_ table: String) -> Bool {
+        guard let index = position[table], !materialized.contains(table), !linkTables.contains(table) else { return false }
+        return !referencesGraph.contains { $0.contains(index) }
+    }
+
+    /// Columns of a table that point at a mapped table whose rows delete mode deletes.
+    func columnsReferencingDeletedRows(of table: String) -> Set<String> {
+        guard let index = position[table] else { return [] }
+        let located = tables[index]
+        var columns: Set<String> = []
+        func deletes(_ name: String) -> Bool {
+            position[name].map { tables[$0].map.onDelete == .delete } ?? false
+        }
+        for edge in located.map.reachedBy where edge.direction == .references && deletes(edge.otherTable) {
+            columns.insert(edge.column)
+        }
+        for key in located.catalog.foreignKeys where key.referencedTable != table && deletes(key.referencedTable) {
+            columns.formUnion(key.columns)
+        }
+        return columns
+    }
+}

@@ -1,0 +1,5 @@
+import GDPRWorkerCore
+
+extension PostgresConnection {
+    public var dialect: any SQLDialect { PostgresDialect() }
+}

@@ -1,0 +1,88 @@
+import GDPRWorkerCore
+
+/// PostgreSQL's SQL for the erasure engine: `$n` parameters, `text[]` arrays, `gen_random_uuid()`
+/// as the random source, and temporary tables cleared at commit.
+public struct PostgresDialect: SQLDialect {
+    public init() {}
+
+    public var engine: DatabaseEngine { .postgres }
+
+    public func placeholder(_ index: Int) -> String { "$\(index)" }
+
+    public func textRows(_ rows: [[String]], columns: [String], firstPlaceholder: Int) -> (relation: String, binds: [SQLValue]) {
+        let arrays = columns.indices.map { column in "CAST(\(placeholder(firstPlaceholder + column)) AS text[])" }
+        let relation = "unnest(\(arrays.joined(separator: ", "))) AS z(\(columns.map(quote).joined(separator: ", ")))"
+        return (relation, columns.indices.map { column in .textArray(rows.map { $0[column] }) })
+    }
+
+    public func cast(_ textExpression: String, to category: DatabaseCatalog.TypeCategory) -> String {
+        switch category {
+        case .uuid: "CAST(\(textExpression) AS uuid)"
+        case .integer: "CAST(\(textExpression) AS bigint)"
+        case .inet: "CAST(\(textExpression) AS inet)"
+        case .date: "CAST(\(textExpression) AS date)"
+        case .timestamp: "CAST(\(textExpression) AS timestamp)"
+        default: textExpression
+        }
+    }
+
+    public func workColumnType(_ category: DatabaseCatalog.TypeCategory) -> String {
+        switch category {
+        case .uuid: "uuid"
+        case .integer: "bigint"
+        default: "text"
+        }
+    }
+
+    public var hasNativeUUID: Bool { true }
+
+    /// Hex digits of an MD5 over a fresh `gen_random_uuid()`: 122 random bits, spread evenly.
+    public func randomHex(_ count: Int) -> String {
+        stride(from: 0, to: count, by: 32).map { start in
+            "substr(md5(CAST(gen_random_uuid() AS text)), 1, \(min(32, count - start)))"
+        }.joined(separator: " || ")
+    }
+
+    public func randomInteger(below bound: Int) -> String {
+        "(CAST(CAST('x' || substr(md5(CAST(gen_random_uuid() AS text)), 1, 15) AS bit(60)) AS bigint) % \(bound))"
+    }
+
+    public var randomMarkedUUID: String {
+        "overlay(overlay(CAST(gen_random_uuid() AS text) placing '8' from 15 for 1) placing 'a' from 20 for 1)"
+    }
+
+    public func pattern(_ shape: ValueShape) -> String { shape.regex }
+
+    public func matches(_ textExpression: String, patternAt placeholder: String) -> String {
+        "\(textExpression) ~ CAST(\(placeholder) AS text)"
+    }
+
+    public func workTable(_ name: String) -> String { "pg_temp.\(quote(name))" }
+
+    public var workTableExistsQuery: String {
+        "SELECT to_regclass('pg_temp.' || quote_ident(CAST($1 AS text))) IS NOT NULL AS present"
+    }
+
+    public func createWorkTable(_ name: String, columns: [String], clearedOnCommit: Bool) -> String {
+        "CREATE TEMPORARY TABLE \(quote(name)) (\(columns.joined(separator: ", "))) ON COMMIT \(clearedOnCommit ? "DELETE" : "PRESERVE") ROWS"
+    }
+
+    public func createWorkIndex(_ name: String, on table: String, columns: [String]) -> String {
+        "CREATE INDEX \(quote(name)) ON \(workTable(table)) (\(columns.map(quote).joined(separator: ", ")))"
+    }
+
+    /// TRUNCATE rather than DELETE: temporary tables are never vacuumed, so deleted rows would pile up.
+    public func emptyWorkTable(_ name: String) -> String { "TRUNCATE \(workTable(name))" }
+
+    /// Temporary tables have no statistics until analysed, and the planner's default guess for
+    /// them is large enough to prefer scanning the user's tables over index lookups.
+    public func analyzeWorkTable(_ name: String) -> String? { "ANALYZE \(workTable(name))" }
+
+    public var orderedJoin: String { "JOIN" }
+
+    public var aggregatesReturningRows: Bool { true }
+
+    public func rowJSON(alias: String, columns: [DatabaseCatalog.Column]) -> String {
+        "CAST(row_to_json(\(alias)) AS text)"
+    }
+}

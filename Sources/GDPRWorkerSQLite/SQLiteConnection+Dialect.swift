@@ -1,0 +1,5 @@
+import GDPRWorkerCore
+
+extension SQLiteConnection {
+    public var dialect: any SQLDialect { SQLiteDialect() }
+}
