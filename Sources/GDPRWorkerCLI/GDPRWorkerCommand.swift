@@ -13,7 +13,7 @@ struct GDPRWorkerCommand: AsyncParsableCommand {
             """,
         version: GDPRWorkerVersion.current,
         subcommands: [
-            MigrateCommand.self, EnqueueCommand.self, StatusCommand.self, KeysCommand.self,
+            MigrateCommand.self, EnqueueCommand.self, StatusCommand.self, KeysCommand.self, CheckCommand.self, SampleCommand.self,
         ]
     )
 

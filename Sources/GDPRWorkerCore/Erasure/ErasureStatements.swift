@@ -132,13 +132,14 @@ struct ErasureStatements {
     }
 
     /// Fills a materialized table's reached rows: matched, reached as children, and reached as
-    /// parents unless anyone outside the batch's reached rows still references them.
-    func materialize(_ table: ErasurePlan.Table) -> BoundStatement {
+    /// parents unless anyone outside the batch's reached rows still references them. An export
+    /// includes shared parents: a household's address is the person's data too.
+    func materialize(_ table: ErasurePlan.Table, includingShared: Bool = false) -> BoundStatement {
         var statement = BoundStatement(dialect)
         let keys = Self.keyNames(table)
         let output = keys.enumerated().map { index, name in "t.\(q(table.primaryKey[index].name)) AS \(name)" }.joined(separator: ", ")
         let selects = discoveryBranches(of: table, includingParents: true).map { branch in
-            "SELECT \(branch.jid) AS jid, \(output) FROM \(branch.from)" + (branch.parent ? " WHERE \(notShared(table))" : "")
+            "SELECT \(branch.jid) AS jid, \(output) FROM \(branch.from)" + (branch.parent && !includingShared ? " WHERE \(notShared(table))" : "")
         }
         statement.sql = "INSERT INTO \(dialect.workTable(table.reachWorkTable)) (jid, \(keys.joined(separator: ", "))) "
             + selects.joined(separator: " UNION ")

@@ -12,11 +12,13 @@ struct KeyCascade {
         var keys: [String]
         /// More keys are linked than `cascade_limit` allows.
         var exceeded = false
-        fileprivate var seen: Set<String>
+        /// Byte-exact: Swift compares strings by canonical equivalence, the database by bytes, and
+        /// a key in NFD is a different key from its NFC twin.
+        fileprivate var seen: Set<[UInt8]>
 
         init(key: String) {
             keys = [key]
-            seen = [key]
+            seen = [Array(key.utf8)]
         }
     }
 
@@ -38,7 +40,7 @@ struct KeyCascade {
             var next: [(jid: String, key: String)] = []
             try connection.stream(statement.sql, statement.binds) { row in
                 guard let jid = row.optionalString("jid"), let key = row.optionalString("key"), !key.isEmpty,
-                    var closure = closures[jid], !closure.exceeded, closure.seen.insert(key).inserted
+                    var closure = closures[jid], !closure.exceeded, closure.seen.insert(Array(key.utf8)).inserted
                 else { return }
                 if closure.keys.count >= plan.cascadeLimit {
                     closure.exceeded = true

@@ -101,13 +101,16 @@ struct ReachGraph {
             }
         }
         guard order.count < graph.count else { return (order, nil) }
-        // Walk from a blocked node along blocked nodes until one repeats.
-        let blocked = Set((0..<graph.count).filter { incoming[$0] > 0 })
-        var path: [Int] = [blocked.min()!]
+        // Every blocked node has a blocked predecessor; walk back along them until one repeats.
+        let blocked = (0..<graph.count).filter { incoming[$0] > 0 }
+        var path: [Int] = [blocked[0]]
         while true {
-            let next = graph[path.last!].filter { blocked.contains($0) }.min()!
-            if let start = path.firstIndex(of: next) { return (order, Array(path[start...]) + [next]) }
-            path.append(next)
+            let current = path.last!
+            let previous = blocked.first { graph[$0].contains(current) }!
+            if let start = path.firstIndex(of: previous) {
+                return (order, Array((Array(path[start...]) + [previous]).reversed()))
+            }
+            path.append(previous)
         }
     }
 

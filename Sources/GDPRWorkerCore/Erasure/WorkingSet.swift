@@ -17,8 +17,9 @@ struct WorkingSet {
         for sql in statements.createWorkTables() { try connection.execute(sql, []) }
     }
 
-    /// Loads the keys and materializes the reached rows, in reach order.
-    func load(keys rows: [[String]]) throws {
+    /// Loads the keys and materializes the reached rows, in reach order; for an export, shared
+    /// parent rows too.
+    func load(keys rows: [[String]], includingShared: Bool = false) throws {
         let dialect = statements.dialect
         try connection.execute("DELETE FROM \(dialect.workTable(plan.keysWorkTable))", [])
         for index in plan.reachOrder {
@@ -29,7 +30,7 @@ struct WorkingSet {
         try analyze(plan.keysWorkTable)
         for index in plan.reachOrder {
             let table = plan.tables[index]
-            let statement = statements.materialize(table)
+            let statement = statements.materialize(table, includingShared: includingShared)
             try connection.execute(statement.sql, statement.binds)
             try analyze(table.reachWorkTable)
         }

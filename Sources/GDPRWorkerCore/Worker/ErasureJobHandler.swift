@@ -67,7 +67,7 @@ public final class ErasureJobHandler: JobHandler, @unchecked Sendable {
             }
             guard !live.isEmpty else { continue }
             let keys = try keyRows(live, closures: closures, surrogates: group.kind == .remove && plan.rekeys(in: group.mode), statements: statements, on: connection)
-            let load = { try workingSet.load(keys: keys) }
+            let load = { try workingSet.load(keys: keys, includingShared: group.kind == .export) }
             try load()
             let keyCounts = Dictionary(uniqueKeysWithValues: live.map { ($0.jid.description, closures[$0.jid.description]?.keys.count ?? 1) })
             if group.kind == .export {
@@ -89,16 +89,17 @@ public final class ErasureJobHandler: JobHandler, @unchecked Sendable {
     private func keyRows(
         _ jobs: [ClaimedJob], closures: [String: KeyCascade.Closure], surrogates: Bool, statements: ErasureStatements, on connection: any DatabaseConnection
     ) throws -> [[String]] {
-        var drawn: [String: String] = [:]
+        // Keyed by bytes: canonically equivalent keys in different normal forms are different keys.
+        var drawn: [[UInt8]: String] = [:]
         if surrogates {
-            let distinct = Array(Set(jobs.flatMap { closures[$0.jid.description]?.keys ?? [] }))
-            let statement = statements.drawSurrogates(distinct)
-            for row in try connection.query(statement.sql, statement.binds) { drawn[try row.string("key")] = try row.string("surrogate") }
+            let distinct = Set(jobs.flatMap { (closures[$0.jid.description]?.keys ?? []).map { Array($0.utf8) } })
+            let statement = statements.drawSurrogates(distinct.map { String(decoding: $0, as: UTF8.self) })
+            for row in try connection.query(statement.sql, statement.binds) { drawn[Array(try row.string("key").utf8)] = try row.string("surrogate") }
         }
         return jobs.flatMap { job in
             let jid = job.jid.description
             return (closures[jid]?.keys ?? [job.customerKey.rawValue]).map { key in
-                [jid, key] + KeyCascade.typedForms(key) + [drawn[key] ?? ""]
+                [jid, key] + KeyCascade.typedForms(key) + [drawn[Array(key.utf8)] ?? ""]
             }
         }
     }

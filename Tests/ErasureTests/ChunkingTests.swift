@@ -1,0 +1,60 @@
+import Foundation
+import GDPRWorkerCore
+import GDPRWorkerTestSupport
+import Testing
+
+extension ErasureTests {
+    /// Large customers with tiny limits, so chunked statements and checkpoints run in a small test.
+    @Suite("Chunks and checkpoints")
+    struct ChunkingTests {
+        static func configuration() -> ErasureJobHandler.Configuration {
+            ErasureHarness.configuration(rowsPerStatement: 7, rowsPerTransaction: 40)
+        }
+
+        /// Gives customer 5 many more visits under its session key.
+        func addVisits(_ harness: ErasureHarness, count: Int) async throws {
+            for index in 0..<count {
+                try await harness.execute(
+                    "INSERT INTO events_archive (id, visitor_key, event_type, page_url, ip_address, user_agent, occurred_at) VALUES (\(harness.p(1)), 'session-000005-1', 'page_view', '/', NULL, 'agent', CURRENT_TIMESTAMP)",
+                    [.int(1_000_000 + index)])
+            }
+        }
+
+        @Test("a job alone writes in bounded chunks, commits by checkpoints, and counts like one statement would", arguments: TestDatabase.engines, ErasureMode.allCases)
+        func alone(_ engine: DatabaseEngine, _ mode: ErasureMode) async throws {
+            let chunked = try await ErasureHarness.make(engine, configuration: Self.configuration())
+            let plain = try await ErasureHarness.make(engine)
+            try await addVisits(chunked, count: 150)
+            try await addVisits(plain, count: 150)
+            let key = ShopSample.customerKey(5)
+            let keys = try await chunked.sampleKeys(5)
+            let checkpoints = Checkpoints()
+
+            let result = try ErasureHarness.result(try await chunked.run([key], mode: mode, checkpoints: checkpoints)[key])
+
+            #expect(checkpoints.count >= 3)
+            #expect(result == (try ErasureHarness.result(try await plain.run([key], mode: mode)[key])))
+            #expect(result.tables.first { $0.table == "events_archive" }?.rows ?? 0 > 150)
+            if mode == .delete {
+                #expect(try await chunked.occurrences(of: keys).isEmpty)
+                #expect(try await chunked.count("SELECT count(*) AS n FROM events_archive WHERE id >= 1000000") == 0)
+            } else {
+                #expect(try await chunked.count("SELECT count(*) AS n FROM events_archive WHERE visitor_key = 'session-000005-1'") == 0)
+                #expect(try ErasureHarness.result(try await chunked.run([key], mode: mode)[key]).rowsAffected == 0)
+            }
+        }
+
+        @Test("a job too large for a shared batch asks to run alone, and the batch changes nothing", arguments: TestDatabase.engines)
+        func shared(_ engine: DatabaseEngine) async throws {
+            let harness = try await ErasureHarness.make(engine, configuration: Self.configuration())
+            try await addVisits(harness, count: 150)
+            let before = try await harness.snapshotAll()
+            await #expect {
+                try await harness.run([ShopSample.customerKey(5), ShopSample.customerKey(6)], mode: .delete)
+            } throws: { error in
+                (error as? JobFailure)?.code == .needsOwnTransaction
+            }
+            #expect(ErasureHarness.changes(before, try await harness.snapshotAll()).isEmpty)
+        }
+    }
+}
