@@ -76,6 +76,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Erasure throughput on the sample shop against hand-written SQL (Benchmarks/erasure.sh).
+        .executableTarget(
+            name: "ErasureBenchmark",
+            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres"],
+            path: "Benchmarks/ErasureBenchmark",
+            swiftSettings: swiftSettings
+        ),
+
         // Test support: ephemeral PostgreSQL clusters, temporary SQLite files, the engine matrix.
         .target(
             name: "GDPRWorkerTestSupport",

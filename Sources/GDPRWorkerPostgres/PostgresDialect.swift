@@ -43,25 +43,30 @@ public struct PostgresDialect: SQLDialect {
         }.joined(separator: " || ")
     }
 
+    /// `random()`: the database's generator, ample for placeholder digits, which are not secrets;
+    /// tokens and keys take their hex digits from `gen_random_uuid()`.
     public func randomInteger(below bound: Int) -> String {
-        "(CAST(CAST('x' || substr(md5(CAST(gen_random_uuid() AS text)), 1, 15) AS bit(60)) AS bigint) % \(bound))"
+        "CAST(floor(random() * \(bound)) AS bigint)"
     }
 
     public var randomMarkedUUID: String {
         "overlay(overlay(CAST(gen_random_uuid() AS text) placing '8' from 15 for 1) placing 'a' from 20 for 1)"
     }
 
-    public func pattern(_ shape: ValueShape) -> String { shape.regex }
-
-    public func matches(_ textExpression: String, patternAt placeholder: String) -> String {
-        "\(textExpression) ~ CAST(\(placeholder) AS text)"
+    /// A LIKE prefix first: it rejects personal data at its first characters, so the regular
+    /// expression only runs on values that may be anonymised already.
+    public func matches(_ textExpression: String, _ shape: ValueShape, bind: (String) -> String) -> String {
+        "(\(textExpression) LIKE CAST(\(bind(shape.likePrefix)) AS text) AND \(textExpression) ~ CAST(\(bind(shape.regex)) AS text))"
     }
 
     public func workTable(_ name: String) -> String { "pg_temp.\(quote(name))" }
 
-    public var workTableExistsQuery: String {
-        "SELECT to_regclass('pg_temp.' || quote_ident(CAST($1 AS text))) IS NOT NULL AS present"
+    /// A temporary table has statistics once analysed (relpages is set), and keeps them for the session.
+    public var workTablesQuery: String {
+        "SELECT relname AS name, relpages > 0 AS analyzed FROM pg_class WHERE relnamespace = pg_my_temp_schema() AND starts_with(relname, CAST($1 AS text))"
     }
+
+    public var clearsWorkTablesAtCommit: Bool { true }
 
     public func createWorkTable(_ name: String, columns: [String], clearedOnCommit: Bool) -> String {
         "CREATE TEMPORARY TABLE \(quote(name)) (\(columns.joined(separator: ", "))) ON COMMIT \(clearedOnCommit ? "DELETE" : "PRESERVE") ROWS"
@@ -78,7 +83,11 @@ public struct PostgresDialect: SQLDialect {
     /// them is large enough to prefer scanning the user's tables over index lookups.
     public func analyzeWorkTable(_ name: String) -> String? { "ANALYZE \(workTable(name))" }
 
-    public var orderedJoin: String { "JOIN" }
+    /// A LATERAL subquery behind `OFFSET 0`, which the planner cannot flatten into a merge or hash
+    /// join over the whole table, nor push outer filters into.
+    public func drivenJoin(_ table: String, as alias: String, on condition: String) -> String {
+        "CROSS JOIN LATERAL (SELECT \(alias).* FROM \(table) AS \(alias) WHERE \(condition) OFFSET 0) AS \(alias)"
+    }
 
     public var aggregatesReturningRows: Bool { true }
 

@@ -43,17 +43,18 @@ public struct SQLiteDialect: SQLDialect {
             + "substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
     }
 
-    public func pattern(_ shape: ValueShape) -> String { shape.glob }
-
-    public func matches(_ textExpression: String, patternAt placeholder: String) -> String {
-        "\(textExpression) GLOB \(placeholder)"
+    public func matches(_ textExpression: String, _ shape: ValueShape, bind: (String) -> String) -> String {
+        "\(textExpression) GLOB \(bind(shape.glob))"
     }
 
     public func workTable(_ name: String) -> String { "temp.\(quote(name))" }
 
-    public var workTableExistsQuery: String {
-        "SELECT count(*) > 0 AS present FROM temp.sqlite_master WHERE type = 'table' AND name = ?1"
+    /// SQLite plans without statistics well enough when the join order is fixed; no table needs analysing.
+    public var workTablesQuery: String {
+        "SELECT name, 1 AS analyzed FROM temp.sqlite_master WHERE type = 'table' AND substr(name, 1, length(?1)) = ?1"
     }
+
+    public var clearsWorkTablesAtCommit: Bool { false }
 
     public func createWorkTable(_ name: String, columns: [String], clearedOnCommit: Bool) -> String {
         "CREATE TEMP TABLE \(quote(name)) (\(columns.joined(separator: ", ")))"
@@ -67,7 +68,10 @@ public struct SQLiteDialect: SQLDialect {
 
     public func analyzeWorkTable(_ name: String) -> String? { nil }
 
-    public var orderedJoin: String { "CROSS JOIN" }
+    /// SQLite keeps the written order of a `CROSS JOIN`: the driving work table is the outer loop.
+    public func drivenJoin(_ table: String, as alias: String, on condition: String) -> String {
+        "CROSS JOIN \(table) AS \(alias) ON \(condition)"
+    }
 
     public var aggregatesReturningRows: Bool { false }
 

@@ -39,17 +39,20 @@ public protocol SQLDialect: Sendable {
 
     // MARK: Recognising rewritten values
 
-    /// The pattern of a shape in the form `matches` takes: a regular expression or a GLOB.
-    func pattern(_ shape: ValueShape) -> String
-    /// A condition: the text expression matches the pattern bound at `placeholder`.
-    func matches(_ textExpression: String, patternAt placeholder: String) -> String
+    /// A condition: the text expression has the shape. `bind` binds a pattern and returns its
+    /// placeholder; patterns are constants of this program, bound like any value.
+    func matches(_ textExpression: String, _ shape: ValueShape, bind: (String) -> String) -> String
+
 
     // MARK: Work tables, private to the connection
 
     /// The qualified name of a connection-private temporary table.
     func workTable(_ name: String) -> String
-    /// A query with one boolean column `present`, binding the unqualified name as parameter 1.
-    var workTableExistsQuery: String { get }
+    /// A query listing the connection's work tables whose names start with parameter 1: columns
+    /// `name`, and `analyzed`, whether the planner has statistics for it.
+    var workTablesQuery: String { get }
+    /// Whether work tables created `clearedOnCommit` are empty at the start of every transaction.
+    var clearsWorkTablesAtCommit: Bool { get }
     /// DDL creating a temporary table with the given column definitions.
     /// `clearedOnCommit` tables lose their rows at every commit; the others keep them for the session.
     func createWorkTable(_ name: String, columns: [String], clearedOnCommit: Bool) -> String
@@ -59,8 +62,10 @@ public protocol SQLDialect: Sendable {
     func emptyWorkTable(_ name: String) -> String
     /// A statement refreshing the planner's statistics of a work table, where the engine needs it.
     func analyzeWorkTable(_ name: String) -> String?
-    /// The join keyword that keeps the written order, so the small work table drives the lookups.
-    var orderedJoin: String { get }
+    /// A join clause that looks rows of `table` up, one driving row at a time, so that a small
+    /// work table drives index lookups into the user's large tables whatever the planner's
+    /// estimates, and filters around it never run on a scan of the whole table.
+    func drivenJoin(_ table: String, as alias: String, on condition: String) -> String
     /// Whether rows returned by a data-modifying CTE can be aggregated in the same statement.
     var aggregatesReturningRows: Bool { get }
 

@@ -32,8 +32,8 @@ extension ErasureStatements {
         case .redact(let text): return "(\(column) IS NULL OR \(column) = CAST(\(statement.bind(.text(text))) AS text))"
         default:
             let shape = Self.shape(of: rewrite.strategy)!
-            let pattern = statement.bind(.text(dialect.pattern(shape)))
-            return "(\(column) IS NULL OR \(dialect.matches("CAST(\(column) AS text)", patternAt: pattern)))"
+            let matches = dialect.matches("CAST(\(column) AS text)", shape) { statement.bind(.text($0)) }
+            return "(\(column) IS NULL OR \(matches))"
         }
     }
 

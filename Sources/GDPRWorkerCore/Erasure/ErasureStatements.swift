@@ -101,7 +101,8 @@ struct ErasureStatements {
             "SELECT \(jid) AS jid, \(output.joined(separator: ", "))\(fieldsColumn) FROM \(from)\(filter)"
         }
         if table.isMaterialized {
-            return [select("r.jid", "\(dialect.workTable(table.reachWorkTable)) AS r \(dialect.orderedJoin) \(q(table.name)) AS t ON \(joinOnKey(table, workAlias: "r", tableAlias: "t"))")]
+            let on = joinOnKey(table, workAlias: "r", tableAlias: "t")
+            return [select("r.jid", "\(dialect.workTable(table.reachWorkTable)) AS r \(dialect.drivenJoin(q(table.name), as: "t", on: on))")]
         }
         return discoveryBranches(of: table).map { select($0.jid, $0.from) }
     }
@@ -111,21 +112,19 @@ struct ErasureStatements {
     func discoveryBranches(of table: ErasurePlan.Table, includingParents: Bool = false) -> [(jid: String, from: String, parent: Bool)] {
         var branches: [(String, String, Bool)] = []
         for column in table.matches {
-            branches.append(("k.jid", "\(dialect.workTable(plan.keysWorkTable)) AS k \(dialect.orderedJoin) \(q(table.name)) AS t ON t.\(q(column.name)) = k.\(keyColumn(for: column.category))", false))
+            let on = "t.\(q(column.name)) = k.\(keyColumn(for: column.category))"
+            branches.append(("k.jid", "\(dialect.workTable(plan.keysWorkTable)) AS k \(dialect.drivenJoin(q(table.name), as: "t", on: on))", false))
         }
         let edges = table.childEdges.map { ($0, false) } + (includingParents ? table.parentEdges.map { ($0, true) } : [])
         for (edge, parent) in edges {
             let source = plan.tables[edge.source]
             let reach = "\(dialect.workTable(source.reachWorkTable)) AS r"
             if source.primaryKey.count == 1, source.primaryKey[0].name == edge.sourceColumn.name {
-                branches.append(("r.jid", "\(reach) \(dialect.orderedJoin) \(q(table.name)) AS t ON t.\(q(edge.column.name)) = r.pk0", parent))
+                branches.append(("r.jid", "\(reach) \(dialect.drivenJoin(q(table.name), as: "t", on: "t.\(q(edge.column.name)) = r.pk0"))", parent))
             } else {
-                branches.append((
-                    "r.jid",
-                    "\(reach) \(dialect.orderedJoin) \(q(source.name)) AS s ON \(joinOnKey(source, workAlias: "r", tableAlias: "s")) "
-                        + "\(dialect.orderedJoin) \(q(table.name)) AS t ON t.\(q(edge.column.name)) = s.\(q(edge.sourceColumn.name))",
-                    parent
-                ))
+                let sourceRow = dialect.drivenJoin(q(source.name), as: "s", on: joinOnKey(source, workAlias: "r", tableAlias: "s"))
+                let targetRows = dialect.drivenJoin(q(table.name), as: "t", on: "t.\(q(edge.column.name)) = s.\(q(edge.sourceColumn.name))")
+                branches.append(("r.jid", "\(reach) \(sourceRow) \(targetRows)", parent))
             }
         }
         return branches
@@ -168,7 +167,7 @@ struct ErasureStatements {
         statement.sql = """
             SELECT e.jid AS jid, \(dialect.rowJSON(alias: "t", columns: table.columns)) AS data
               FROM (SELECT DISTINCT jid, \(keys.joined(separator: ", ")) FROM (\(union)) AS c) AS e
-              \(dialect.orderedJoin) \(q(table.name)) AS t ON \(joinOnKey(table, workAlias: "e", tableAlias: "t"))
+              \(dialect.drivenJoin(q(table.name), as: "t", on: joinOnKey(table, workAlias: "e", tableAlias: "t")))
              ORDER BY e.jid, \(keys.map { "e.\($0)" }.joined(separator: ", "))
             """
         return statement

@@ -71,9 +71,9 @@ struct KeyCascade {
                 default: typed = "z.key"
                 }
                 for to in link.columns where to.name != from.name {
+                    let linked = dialect.drivenJoin(statements.q(link.table), as: "l", on: "l.\(statements.q(from.name)) = \(typed)")
                     selects.append(
-                        "SELECT z.jid AS jid, CAST(l.\(statements.q(to.name)) AS text) AS key FROM \(relation) \(dialect.orderedJoin) "
-                            + "\(statements.q(link.table)) AS l ON l.\(statements.q(from.name)) = \(typed) WHERE l.\(statements.q(to.name)) IS NOT NULL")
+                        "SELECT z.jid AS jid, CAST(l.\(statements.q(to.name)) AS text) AS key FROM \(relation) \(linked) WHERE l.\(statements.q(to.name)) IS NOT NULL")
                 }
             }
         }

@@ -4,39 +4,66 @@
 /// Materializing first is what lets delete go children-first: a parent reached through a row is
 /// known before that row is deleted, and a parent still referenced by anyone else is known to be
 /// shared. The tables are private to the connection and, on PostgreSQL, emptied at every commit.
-struct WorkingSet {
+final class WorkingSet {
     let plan: ErasurePlan
     let statements: ErasureStatements
     let connection: any DatabaseConnection
+    /// Work tables the planner has no statistics for yet; each is analysed once per session, the
+    /// first time it holds rows, and its statistics then scale with its size.
+    private var unanalyzed: Set<String> = []
+    /// Whether the keys and reached rows may hold an earlier group's rows.
+    private var mayHoldRows = true
+
+    init(plan: ErasurePlan, statements: ErasureStatements, connection: any DatabaseConnection) {
+        self.plan = plan
+        self.statements = statements
+        self.connection = connection
+    }
 
     /// Creates the work tables on this connection, unless an earlier batch already did.
     func prepare() throws {
         let dialect = statements.dialect
-        let present = try connection.queryFirst(dialect.workTableExistsQuery, [.text(plan.keysWorkTable)]).required("answer").bool("present")
-        guard !present else { return }
-        for sql in statements.createWorkTables() { try connection.execute(sql, []) }
+        var existing: [String: Bool] = [:]
+        for row in try connection.query(dialect.workTablesQuery, [.text("gw_\(plan.fingerprint)_")]) {
+            existing[try row.string("name")] = try row.bool("analyzed")
+        }
+        if existing[plan.keysWorkTable] == nil {
+            for sql in statements.createWorkTables() { try connection.execute(sql, []) }
+            existing = [:]
+        }
+        let filled = [plan.keysWorkTable] + plan.reachOrder.map { plan.tables[$0].reachWorkTable }
+        unanalyzed = Set(filled.filter { existing[$0] != true })
+        mayHoldRows = !dialect.clearsWorkTablesAtCommit
     }
 
     /// Loads the keys and materializes the reached rows, in reach order; for an export, shared
     /// parent rows too.
     func load(keys rows: [[String]], includingShared: Bool = false) throws {
         let dialect = statements.dialect
-        try connection.execute("DELETE FROM \(dialect.workTable(plan.keysWorkTable))", [])
-        for index in plan.reachOrder {
-            try connection.execute("DELETE FROM \(dialect.workTable(plan.tables[index].reachWorkTable))", [])
+        if mayHoldRows {
+            try connection.execute("DELETE FROM \(dialect.workTable(plan.keysWorkTable))", [])
+            for index in plan.reachOrder {
+                try connection.execute("DELETE FROM \(dialect.workTable(plan.tables[index].reachWorkTable))", [])
+            }
         }
+        mayHoldRows = true
         let insert = statements.insertKeys(rows)
-        try connection.execute(insert.sql, insert.binds)
-        try analyze(plan.keysWorkTable)
+        try analyzeOnce(plan.keysWorkTable, filled: try connection.execute(insert.sql, insert.binds))
         for index in plan.reachOrder {
             let table = plan.tables[index]
             let statement = statements.materialize(table, includingShared: includingShared)
-            try connection.execute(statement.sql, statement.binds)
-            try analyze(table.reachWorkTable)
+            try analyzeOnce(table.reachWorkTable, filled: try connection.execute(statement.sql, statement.binds))
         }
     }
 
-    private func analyze(_ table: String) throws {
-        if let sql = statements.dialect.analyzeWorkTable(table) { try connection.execute(sql, []) }
+    /// After a checkpoint's commit, which emptied the tables where the engine does that.
+    func committed() {
+        mayHoldRows = !statements.dialect.clearsWorkTablesAtCommit
+    }
+
+    private func analyzeOnce(_ table: String, filled rows: Int) throws {
+        guard rows > 0, unanalyzed.contains(table), let sql = statements.dialect.analyzeWorkTable(table) else { return }
+        try connection.execute(sql, [])
+        unanalyzed.remove(table)
     }
 }
