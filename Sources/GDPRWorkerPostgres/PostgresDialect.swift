@@ -61,9 +61,8 @@ public struct PostgresDialect: SQLDialect {
 
     public func workTable(_ name: String) -> String { "pg_temp.\(quote(name))" }
 
-    /// A temporary table has statistics once analysed (relpages is set), and keeps them for the session.
-    public var workTablesQuery: String {
-        "SELECT relname AS name, relpages > 0 AS analyzed FROM pg_class WHERE relnamespace = pg_my_temp_schema() AND starts_with(relname, CAST($1 AS text))"
+    public var workTableExistsQuery: String {
+        "SELECT to_regclass('pg_temp.' || quote_ident(CAST($1 AS text))) IS NOT NULL AS present"
     }
 
     public var clearsWorkTablesAtCommit: Bool { true }
@@ -79,8 +78,9 @@ public struct PostgresDialect: SQLDialect {
     /// TRUNCATE rather than DELETE: temporary tables are never vacuumed, so deleted rows would pile up.
     public func emptyWorkTable(_ name: String) -> String { "TRUNCATE \(workTable(name))" }
 
-    /// Temporary tables have no statistics until analysed, and the planner's default guess for
-    /// them is large enough to prefer scanning the user's tables over index lookups.
+    /// Temporary tables are never analysed by autovacuum, and the truncation at every commit
+    /// resets what ANALYZE found; without fresh statistics the planner misjudges the joins of the
+    /// writes against the user's tables (measured: half the throughput).
     public func analyzeWorkTable(_ name: String) -> String? { "ANALYZE \(workTable(name))" }
 
     /// A LATERAL subquery behind `OFFSET 0`, which the planner cannot flatten into a merge or hash

@@ -49,9 +49,8 @@ public struct SQLiteDialect: SQLDialect {
 
     public func workTable(_ name: String) -> String { "temp.\(quote(name))" }
 
-    /// SQLite plans without statistics well enough when the join order is fixed; no table needs analysing.
-    public var workTablesQuery: String {
-        "SELECT name, 1 AS analyzed FROM temp.sqlite_master WHERE type = 'table' AND substr(name, 1, length(?1)) = ?1"
+    public var workTableExistsQuery: String {
+        "SELECT count(*) > 0 AS present FROM temp.sqlite_master WHERE type = 'table' AND name = ?1"
     }
 
     public var clearsWorkTablesAtCommit: Bool { false }
@@ -66,6 +65,7 @@ public struct SQLiteDialect: SQLDialect {
 
     public func emptyWorkTable(_ name: String) -> String { "DELETE FROM \(workTable(name))" }
 
+    /// SQLite plans well without statistics when the join order is fixed.
     public func analyzeWorkTable(_ name: String) -> String? { nil }
 
     /// SQLite keeps the written order of a `CROSS JOIN`: the driving work table is the outer loop.

@@ -48,9 +48,8 @@ public protocol SQLDialect: Sendable {
 
     /// The qualified name of a connection-private temporary table.
     func workTable(_ name: String) -> String
-    /// A query listing the connection's work tables whose names start with parameter 1: columns
-    /// `name`, and `analyzed`, whether the planner has statistics for it.
-    var workTablesQuery: String { get }
+    /// A query with one boolean column `present`, binding the unqualified name as parameter 1.
+    var workTableExistsQuery: String { get }
     /// Whether work tables created `clearedOnCommit` are empty at the start of every transaction.
     var clearsWorkTablesAtCommit: Bool { get }
     /// DDL creating a temporary table with the given column definitions.

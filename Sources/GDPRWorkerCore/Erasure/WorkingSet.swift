@@ -8,9 +8,6 @@ final class WorkingSet {
     let plan: ErasurePlan
     let statements: ErasureStatements
     let connection: any DatabaseConnection
-    /// Work tables the planner has no statistics for yet; each is analysed once per session, the
-    /// first time it holds rows, and its statistics then scale with its size.
-    private var unanalyzed: Set<String> = []
     /// Whether the keys and reached rows may hold an earlier group's rows.
     private var mayHoldRows = true
 
@@ -23,16 +20,10 @@ final class WorkingSet {
     /// Creates the work tables on this connection, unless an earlier batch already did.
     func prepare() throws {
         let dialect = statements.dialect
-        var existing: [String: Bool] = [:]
-        for row in try connection.query(dialect.workTablesQuery, [.text("gw_\(plan.fingerprint)_")]) {
-            existing[try row.string("name")] = try row.bool("analyzed")
-        }
-        if existing[plan.keysWorkTable] == nil {
+        let present = try connection.queryFirst(dialect.workTableExistsQuery, [.text(plan.keysWorkTable)]).required("answer").bool("present")
+        if !present {
             for sql in statements.createWorkTables() { try connection.execute(sql, []) }
-            existing = [:]
         }
-        let filled = [plan.keysWorkTable] + plan.reachOrder.map { plan.tables[$0].reachWorkTable }
-        unanalyzed = Set(filled.filter { existing[$0] != true })
         mayHoldRows = !dialect.clearsWorkTablesAtCommit
     }
 
@@ -48,11 +39,11 @@ final class WorkingSet {
         }
         mayHoldRows = true
         let insert = statements.insertKeys(rows)
-        try analyzeOnce(plan.keysWorkTable, filled: try connection.execute(insert.sql, insert.binds))
+        try analyze(plan.keysWorkTable, filled: try connection.execute(insert.sql, insert.binds))
         for index in plan.reachOrder {
             let table = plan.tables[index]
             let statement = statements.materialize(table, includingShared: includingShared)
-            try analyzeOnce(table.reachWorkTable, filled: try connection.execute(statement.sql, statement.binds))
+            try analyze(table.reachWorkTable, filled: try connection.execute(statement.sql, statement.binds))
         }
     }
 
@@ -61,9 +52,9 @@ final class WorkingSet {
         mayHoldRows = !statements.dialect.clearsWorkTablesAtCommit
     }
 
-    private func analyzeOnce(_ table: String, filled rows: Int) throws {
-        guard rows > 0, unanalyzed.contains(table), let sql = statements.dialect.analyzeWorkTable(table) else { return }
+    /// Refreshes the planner's statistics of a work table that received rows, where the engine needs it.
+    private func analyze(_ table: String, filled rows: Int) throws {
+        guard rows > 0, let sql = statements.dialect.analyzeWorkTable(table) else { return }
         try connection.execute(sql, [])
-        unanalyzed.remove(table)
     }
 }
