@@ -92,7 +92,7 @@ struct JobRoutesTests {
             try connection.database.transaction {
                 _ = try connection.lockOwned([jid], worker: "w")
                 let result = JobResult(keys: 3, tables: [.init(table: "customers", method: "anonymise", rows: 1, fields: 5)])
-                _ = try connection.complete([JobCompletion(job: claimed[0], keyHash: "h", result: result, startedAt: Date())], worker: "w", now: nil)
+                _ = try connection.complete([JobCompletion(job: claimed[0], keyHash: "h", result: result, startedAt: Date())], ownership: .leased(by: "w"), now: nil)
             }
             return jid
         }
