@@ -3,8 +3,8 @@ import GDPRWorkerCore
 import GDPRWorkerPostgres
 import Logging
 
-/// Runs jobs through ErasureJobHandler as a pool worker does: claim a batch, then in one
-/// transaction lock it, process it, complete it with its audit records, and commit.
+/// Runs jobs through ErasureJobHandler as a pool worker's fast path does: in one transaction,
+/// take a batch out of the queue, process it, complete it with its audit records, and commit.
 struct EngineRun {
     let store: PostgresJobStore
     let handler: ErasureJobHandler
@@ -25,22 +25,21 @@ struct EngineRun {
         try handler.prepare(on: database)
         try database.execute("INSERT INTO gdpr_jobs (customer_key, mode) SELECT key, $2 FROM unnest(CAST($1 AS text[])) AS key", [.textArray(keys), .text(mode.rawValue)])
         let hasher = AuditKeyHasher(secret: Data("benchmark".utf8))
+        let request = ClaimRequest(worker: worker, limit: batch, lease: .seconds(600), cutoff: ArchiveCutoff(delay: .zero), now: nil)
         var handlerTime: Duration = .zero
         let clock = ContinuousClock()
         let started = clock.now
         var done = 0
         while true {
-            let claimed = try connection.claim(ClaimRequest(worker: worker, limit: batch, lease: .seconds(600), cutoff: ArchiveCutoff(delay: .zero), now: nil))
-            if claimed.isEmpty { break }
             let batchStarted = Date()
             try database.begin()
-            _ = try connection.lockOwned(claimed.map(\.jid), worker: worker)
+            let claimed = try connection.claimBatch(request)
+            if claimed.isEmpty {
+                database.rollback()
+                break
+            }
             let context = JobContext(
-                connection: database, logger: Logger(label: "bench"), worker: worker, now: nil, isAlone: claimed.count == 1,
-                commitAndReopen: {
-                    try database.commit()
-                    try database.begin()
-                })
+                connection: database, logger: Logger(label: "bench"), worker: worker, now: nil, isAlone: false, commitAndReopen: {})
             let handlerStarted = clock.now
             let outcomes = try handler.process(claimed, in: context)
             handlerTime += clock.now - handlerStarted
@@ -48,7 +47,7 @@ struct EngineRun {
                 guard case .done(let result)? = outcomes[job.jid] else { throw BenchmarkFailure("a job did not succeed: \(String(describing: outcomes[job.jid]))") }
                 return JobCompletion(job: job, keyHash: hasher.hash(job.customerKey, tenant: job.tenant), result: result, startedAt: batchStarted)
             }
-            _ = try connection.complete(completions, worker: worker, now: nil)
+            _ = try connection.complete(completions, ownership: .taken(by: worker), now: nil)
             try database.commit()
             done += claimed.count
         }

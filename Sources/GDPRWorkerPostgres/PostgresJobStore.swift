@@ -85,12 +85,19 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         let binds: [SQLValue] = [.text(jid.description), .optional(tenant?.name)]
         guard let row = try postgres.queryFirst("""
             SELECT jid, tenant, kind, mode, state, attempts, max_attempts, created_at, legal_due_at, run_at, started_at,
-                   NULL::timestamptz AS finished_at, last_error, NULL::text AS result
+                   NULL::timestamptz AS finished_at, last_error, NULL::int AS keys, NULL::text AS tables
               FROM gdpr_jobs WHERE jid = $1::uuid AND ($2::text IS NULL OR tenant = $2::text)
             UNION ALL
-            SELECT jid, tenant, kind, mode, state, attempts, max_attempts, created_at, legal_due_at, NULL, started_at,
-                   finished_at, last_error, result::text
-              FROM gdpr_jobs_finished WHERE jid = $1::uuid AND ($2::text IS NULL OR tenant = $2::text)
+            SELECT a.jid, a.tenant, a.kind, a.mode, 'done', a.attempts, a.max_attempts, a.created_at, a.legal_due_at, NULL,
+                   a.started_at, a.finished_at, NULL, a.linked_keys + 1,
+                   (SELECT coalesce(json_agg(json_build_object('table', t.table_name, 'method', t.method, 'rows', t.rows_affected,
+                                                               'fields', t.fields_rewritten) ORDER BY t.table_name), '[]')::text
+                      FROM gdpr_audit_tables t WHERE t.jid = a.jid)
+              FROM gdpr_audit a WHERE a.jid = $1::uuid AND ($2::text IS NULL OR a.tenant = $2::text)
+            UNION ALL
+            SELECT jid, tenant, kind, mode, 'failed', attempts, max_attempts, created_at, legal_due_at, NULL, started_at,
+                   failed_at, reason, NULL, NULL
+              FROM gdpr_jobs_failed WHERE jid = $1::uuid AND ($2::text IS NULL OR tenant = $2::text)
             LIMIT 1
             """, binds)
         else { return nil }
@@ -102,39 +109,64 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
     }
 
     public func now() throws(DatabaseError) -> Date {
-        guard let row = try postgres.queryFirst("SELECT now() AS now") else {
-            throw DatabaseError(.unexpectedResult, "SELECT now() returned no row")
-        }
-        return try row.date("now")
+        try postgres.queryFirst("SELECT now() AS now").required("row").date("now")
+    }
+
+    /// The eligibility condition of both claims: run time reached, and for remove jobs the archive
+    /// cutoff ($2 seconds) and, when the data map archives ($3), the sweep's watermark.
+    private static let eligible = """
+        state = 'pending'
+        AND run_at <= coalesce($1::timestamptz, now())
+        AND (kind = 'export' OR (
+             created_at <= coalesce($1::timestamptz, now()) - make_interval(secs => $2::float8)
+             AND (NOT $3::boolean OR created_at <= coalesce(
+                 (SELECT value::timestamptz FROM gdpr_settings WHERE name = 'archive_watermark'), '-infinity'))))
+        """
+
+    private static let claimedColumns =
+        "jid, tenant, kind, mode, customer_key, attempts + 1 AS attempt, max_attempts, created_at, legal_due_at, started_at"
+
+    /// Both claims address the rows they locked by `ctid`: a TID scan, where matching on jid
+    /// would probe the primary key once per job. Safe, because the row lock taken in the same
+    /// statement keeps any other transaction from moving the row before it is written.
+    public func claimBatch(_ request: ClaimRequest) throws(DatabaseError) -> [ClaimedJob] {
+        try postgres.query("""
+            DELETE FROM gdpr_jobs
+             WHERE ctid = ANY(ARRAY(SELECT ctid FROM gdpr_jobs WHERE \(Self.eligible) ORDER BY run_at LIMIT $4 FOR UPDATE SKIP LOCKED))
+            RETURNING \(Self.claimedColumns)
+            """,
+            [.optional(request.now), .double(request.cutoff.delay.seconds), .bool(request.cutoff.requiresWatermark), .int(request.limit)]
+        ).map(ClaimedJob.init(row:))
     }
 
     public func claim(_ request: ClaimRequest) throws(DatabaseError) -> [ClaimedJob] {
-        let rows = try postgres.query("""
-            WITH candidates AS (
-                SELECT jid FROM gdpr_jobs
-                 WHERE state = 'pending'
-                   AND run_at <= coalesce($1::timestamptz, now())
-                   AND (kind = 'export' OR (
-                        created_at <= coalesce($1::timestamptz, now()) - make_interval(secs => $2::float8)
-                        AND (NOT $3::boolean OR created_at <= coalesce(
-                            (SELECT value::timestamptz FROM gdpr_settings WHERE name = 'archive_watermark'), '-infinity'))))
-                 ORDER BY run_at
-                 LIMIT $4
-                 FOR UPDATE SKIP LOCKED
-            )
+        try postgres.query("""
             UPDATE gdpr_jobs j
                SET state = 'running', attempts = j.attempts + 1, locked_by = $5,
                    locked_until = coalesce($1::timestamptz, now()) + make_interval(secs => $6::float8),
                    started_at = coalesce(j.started_at, coalesce($1::timestamptz, now()))
-              FROM candidates c
-             WHERE j.jid = c.jid
-            RETURNING j.jid, j.tenant, j.kind, j.mode, j.customer_key, j.attempts, j.max_attempts, j.created_at, j.legal_due_at
+             WHERE j.ctid = ANY(ARRAY(SELECT ctid FROM gdpr_jobs WHERE \(Self.eligible) ORDER BY run_at LIMIT $4 FOR UPDATE SKIP LOCKED))
+            RETURNING j.jid, j.tenant, j.kind, j.mode, j.customer_key, j.attempts AS attempt, j.max_attempts, j.created_at,
+                      j.legal_due_at, j.started_at
             """,
             [
                 .optional(request.now), .double(request.cutoff.delay.seconds), .bool(request.cutoff.requiresWatermark),
                 .int(request.limit), .text(request.worker), .double(request.lease.seconds),
-            ])
-        return try rows.map(ClaimedJob.init(row:))
+            ]
+        ).map(ClaimedJob.init(row:))
+    }
+
+    public func claim(_ jid: JobID, worker: String, lease: Duration, now: Date?) throws(DatabaseError) -> ClaimedJob? {
+        try postgres.queryFirst("""
+            UPDATE gdpr_jobs j
+               SET state = 'running', attempts = j.attempts + 1, locked_by = $2,
+                   locked_until = coalesce($3::timestamptz, now()) + make_interval(secs => $4::float8),
+                   started_at = coalesce(j.started_at, coalesce($3::timestamptz, now()))
+             WHERE j.jid IN (SELECT jid FROM gdpr_jobs WHERE jid = $1::uuid AND state = 'pending' FOR UPDATE SKIP LOCKED)
+            RETURNING j.jid, j.tenant, j.kind, j.mode, j.customer_key, j.attempts AS attempt, j.max_attempts, j.created_at,
+                      j.legal_due_at, j.started_at
+            """, [.text(jid.description), .text(worker), .optional(now), .double(lease.seconds)]
+        ).map(ClaimedJob.init(row:))
     }
 
     public func lockOwned(_ jids: [JobID], worker: String) throws(DatabaseError) -> Set<JobID> {
@@ -144,70 +176,97 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         return Set(try rows.map { row throws(DatabaseError) in try row.jobID() })
     }
 
-    public func complete(_ completions: [JobCompletion], worker: String, now: Date?) throws(DatabaseError) -> Int {
+    public func complete(_ completions: [JobCompletion], ownership: JobOwnership, now: Date?) throws(DatabaseError) -> Int {
         guard !completions.isEmpty else { return 0 }
+        let jobs = completions.map(\.job)
+        let tables = completions.flatMap { completion in completion.result.tables.map { (completion.job.jid, $0) } }
+        // A taken job already left the queue with its claim; a leased one leaves it here, if the
+        // lease is still this worker's. The audit rows are written only for jobs the caller owns.
         let row = try postgres.queryFirst("""
             WITH input AS (
-                SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[], $5::int[], $6::bigint[], $7::bigint[])
-                    AS r(jid, key_hash, result, attempt_started_at, linked_keys, rows_affected, fields_rewritten)
-            ), finished AS (
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::bigint[],
+                                     $9::bigint[], $10::int[], $11::int[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[])
+                    AS r(jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten,
+                         attempts, max_attempts, created_at, legal_due_at, started_at)
+            ), gone AS (
                 DELETE FROM gdpr_jobs j USING input r
-                 WHERE j.jid = r.jid AND j.locked_by = $8 AND j.state = 'running'
-                RETURNING j.jid, j.tenant, j.kind, j.mode, j.attempts, j.max_attempts, j.created_at, j.legal_due_at, j.started_at,
-                          r.key_hash, r.result, r.attempt_started_at, r.linked_keys, r.rows_affected, r.fields_rewritten
-            ), moved AS (
-                INSERT INTO gdpr_jobs_finished (jid, tenant, kind, mode, customer_key, key_hash, state, attempts, max_attempts,
-                                                created_at, legal_due_at, started_at, finished_at, worker, result)
-                SELECT jid, tenant, kind, mode, NULL, key_hash, 'done', attempts, max_attempts,
-                       created_at, legal_due_at, started_at, coalesce($9::timestamptz, now()), $8, result
-                  FROM finished
-                RETURNING jid
+                 WHERE $15::text IS NOT NULL AND j.jid = r.jid AND j.state = 'running' AND j.locked_by = $15::text
+                RETURNING j.jid
             ), audit AS (
-                INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected,
-                                        fields_rewritten, started_at, finished_at, worker)
-                SELECT jid, tenant, kind, mode, key_hash, linked_keys, jsonb_array_length(result -> 'tables'), rows_affected,
-                       fields_rewritten, attempt_started_at, coalesce($9::timestamptz, now()), $8
-                  FROM finished
+                INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten,
+                                        attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker)
+                SELECT r.jid, r.tenant, r.kind, r.mode, r.key_hash, r.linked_keys, r.tables_touched, r.rows_affected, r.fields_rewritten,
+                       r.attempts, r.max_attempts, r.created_at, r.legal_due_at, r.started_at, coalesce($16::timestamptz, now()), $17
+                  FROM input r
+                 WHERE $15::text IS NULL OR r.jid IN (SELECT jid FROM gone)
+                RETURNING jid
             ), audit_tables AS (
                 INSERT INTO gdpr_audit_tables (jid, table_name, method, rows_affected, fields_rewritten)
-                SELECT f.jid, t."table", t.method, t.rows, t.fields
-                  FROM finished f, jsonb_to_recordset(f.result -> 'tables') AS t("table" text, method text, rows bigint, fields bigint)
+                SELECT t.* FROM unnest($18::uuid[], $19::text[], $20::text[], $21::bigint[], $22::bigint[]) AS t(jid, table_name, method, rows_affected, fields_rewritten)
+                 WHERE t.jid IN (SELECT jid FROM audit)
             )
-            SELECT count(*) AS finished FROM moved
+            SELECT count(*) AS finished FROM audit
             """,
             [
-                .textArray(completions.map(\.job.jid.description)),
-                .textArray(completions.map(\.keyHash)),
-                .textArray(completions.map(\.result.json)),
-                .textArray(completions.map { Timestamp.format($0.startedAt, fractionDigits: 6) }),
-                .textArray(completions.map { String(max($0.result.keys - 1, 0)) }),
-                .textArray(completions.map { String($0.result.rowsAffected) }),
-                .textArray(completions.map { String($0.result.fieldsRewritten) }),
-                .text(worker), .optional(now),
+                .textArray(jobs.map(\.jid.description)), .textArray(jobs.map(\.tenant.name)), .textArray(jobs.map(\.kind.rawValue)),
+                .textArray(jobs.map(\.mode.rawValue)), .textArray(completions.map(\.keyHash)),
+                .textArray(completions.map { String(max($0.result.keys - 1, 0)) }), .textArray(completions.map { String($0.result.tables.count) }),
+                .textArray(completions.map { String($0.result.rowsAffected) }), .textArray(completions.map { String($0.result.fieldsRewritten) }),
+                .textArray(jobs.map { String($0.attempt) }), .textArray(jobs.map { String($0.maxAttempts) }),
+                .textArray(jobs.map { Timestamp.format($0.createdAt, fractionDigits: 6) }),
+                .textArray(jobs.map { Timestamp.format($0.legalDueAt, fractionDigits: 6) }),
+                .textArray(completions.map { Timestamp.format($0.job.startedAt ?? $0.startedAt, fractionDigits: 6) }),
+                .optional(ownership.leaseHolder), .optional(now), .text(ownership.worker),
+                .textArray(tables.map(\.0.description)), .textArray(tables.map(\.1.table)), .textArray(tables.map(\.1.method)),
+                .textArray(tables.map { String($0.1.rows) }), .textArray(tables.map { String($0.1.fields) }),
             ])
         return try row?.int("finished") ?? 0
     }
 
-    public func retry(_ jid: JobID, worker: String, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool {
-        try postgres.execute("""
-            UPDATE gdpr_jobs
-               SET state = 'pending', run_at = coalesce($3::timestamptz, now()) + make_interval(secs => $4::float8),
-                   last_error = $5, locked_by = NULL, locked_until = NULL
-             WHERE jid = $1::uuid AND locked_by = $2 AND state = 'running'
-            """, [.text(jid.description), .text(worker), .optional(now), .double(delay.seconds), .text(reason)]) == 1
+    public func retry(_ job: ClaimedJob, ownership: JobOwnership, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool {
+        switch ownership {
+        case .taken:
+            // The claim removed the row in this transaction; the retry puts it back, one attempt on.
+            return try postgres.execute("""
+                INSERT INTO gdpr_jobs (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, run_at, started_at, last_error)
+                VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, coalesce($9::timestamptz, now()) + make_interval(secs => $10::float8),
+                        coalesce($11::timestamptz, $9::timestamptz, now()), $12)
+                """,
+                [
+                    .text(job.jid.description), .text(job.tenant.name), .text(job.kind.rawValue), .text(job.mode.rawValue),
+                    .text(job.customerKey.rawValue), .int(job.attempt), .int(job.maxAttempts), .timestamp(job.createdAt), .optional(now),
+                    .double(delay.seconds), .optional(job.startedAt), .text(reason),
+                ]) == 1
+        case .leased(let worker):
+            return try postgres.execute("""
+                UPDATE gdpr_jobs
+                   SET state = 'pending', attempts = $3, run_at = coalesce($4::timestamptz, now()) + make_interval(secs => $5::float8),
+                       started_at = coalesce(started_at, coalesce($4::timestamptz, now())),
+                       last_error = $6, locked_by = NULL, locked_until = NULL
+                 WHERE jid = $1::uuid AND state = 'running' AND locked_by = $2
+                """, [.text(job.jid.description), .text(worker), .int(job.attempt), .optional(now), .double(delay.seconds), .text(reason)]) == 1
+        }
     }
 
-    public func fail(_ jid: JobID, worker: String, reason: String, now: Date?) throws(DatabaseError) -> Bool {
+    public func fail(_ job: ClaimedJob, ownership: JobOwnership, reason: String, now: Date?) throws(DatabaseError) -> Bool {
+        // A taken job is recorded from the claim; a leased one only while the lease is this worker's.
         try postgres.execute("""
-            WITH failed AS (
-                DELETE FROM gdpr_jobs WHERE jid = $1::uuid AND locked_by = $2 AND state = 'running' RETURNING *
+            WITH gone AS (
+                DELETE FROM gdpr_jobs WHERE $13::text IS NOT NULL AND jid = $1::uuid AND state = 'running' AND locked_by = $13::text
+                RETURNING jid
             )
-            INSERT INTO gdpr_jobs_finished (jid, tenant, kind, mode, customer_key, state, attempts, max_attempts, created_at,
-                                            legal_due_at, started_at, finished_at, worker, last_error)
-            SELECT jid, tenant, kind, mode, customer_key, 'failed', attempts, max_attempts, created_at,
-                   legal_due_at, started_at, coalesce($3::timestamptz, now()), $2, $4
-              FROM failed
-            """, [.text(jid.description), .text(worker), .optional(now), .text(reason)]) == 1
+            INSERT INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
+                                          started_at, failed_at, worker, reason)
+            SELECT $1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10::timestamptz, $11::timestamptz, now()),
+                   coalesce($11::timestamptz, now()), $12, $14
+             WHERE $13::text IS NULL OR EXISTS (SELECT 1 FROM gone)
+            """,
+            [
+                .text(job.jid.description), .text(job.tenant.name), .text(job.kind.rawValue), .text(job.mode.rawValue),
+                .text(job.customerKey.rawValue), .int(job.attempt), .int(job.maxAttempts), .timestamp(job.createdAt),
+                .timestamp(job.legalDueAt), .optional(job.startedAt), .optional(now), .text(ownership.worker), .optional(ownership.leaseHolder),
+                .text(reason),
+            ]) == 1
     }
 
     public func release(_ jids: [JobID], worker: String) throws(DatabaseError) -> Int {
@@ -241,9 +300,9 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
                  WHERE j.jid = e.jid AND j.attempts >= j.max_attempts
                 RETURNING j.*
             ), failed AS (
-                INSERT INTO gdpr_jobs_finished (jid, tenant, kind, mode, customer_key, state, attempts, max_attempts, created_at,
-                                                legal_due_at, started_at, finished_at, worker, last_error)
-                SELECT jid, tenant, kind, mode, customer_key, 'failed', attempts, max_attempts, created_at,
+                INSERT INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
+                                              legal_due_at, started_at, failed_at, worker, reason)
+                SELECT jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
                        legal_due_at, started_at, coalesce($1::timestamptz, now()), locked_by,
                        'lease_expired: the worker stopped responding on its last attempt'
                   FROM exhausted
@@ -260,6 +319,10 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
             SELECT (SELECT count(*) FROM requeued) AS requeued, (SELECT count(*) FROM failed) AS failed
             """, [.optional(now), .double(retryDelay.seconds)])
         return RescueReport(requeued: try row?.int("requeued") ?? 0, failed: try row?.int("failed") ?? 0)
+    }
+
+    public func vacuumQueue() throws(DatabaseError) {
+        try postgres.executeScript("VACUUM (SKIP_LOCKED) gdpr_jobs")
     }
 
     public func setting(_ name: String) throws(DatabaseError) -> String? {

@@ -41,7 +41,7 @@ extension PostgresJobStoreConnection {
                    coalesce(extract(epoch FROM max(now) - min(created_at) FILTER (WHERE state = 'pending' AND eligible)), 0)::float8 AS oldest,
                    count(*) FILTER (WHERE legal_due_at < now) AS past_due,
                    count(*) FILTER (WHERE legal_due_at >= now AND legal_due_at < now + make_interval(secs => $4::float8)) AS near_due,
-                   (SELECT count(*) FROM gdpr_jobs_finished WHERE state = 'failed') AS failed
+                   (SELECT count(*) FROM gdpr_jobs_failed) AS failed
               FROM live
             """,
             [.optional(now), .double(cutoff.delay.seconds), .bool(cutoff.requiresWatermark), .double(QueueStatistics.nearDueWindow.seconds)])

@@ -12,7 +12,7 @@ enum PostgresValueCodec {
         case .text(let text): text
         case .bool(let value): value ? "true" : "false"
         case .timestamp(let date): Timestamp.format(date, fractionDigits: 6)
-        case .bytes(let bytes): "\\x" + bytes.map { String(format: "%02x", $0) }.joined()
+        case .bytes(let bytes): "\\x" + Hex.encode(bytes)
         case .textArray(let texts): arrayLiteral(texts)
         }
     }
@@ -20,12 +20,17 @@ enum PostgresValueCodec {
     /// `{"a","b\"c"}`: every element quoted, so commas, braces and the word NULL stay literal.
     static func arrayLiteral(_ texts: [String]) -> String {
         var literal = "{"
+        literal.reserveCapacity(texts.reduce(2) { $0 + $1.utf8.count + 3 })
         for (index, text) in texts.enumerated() {
             if index > 0 { literal += "," }
             literal += "\""
-            for character in text {
-                if character == "\"" || character == "\\" { literal += "\\" }
-                literal.append(character)
+            if text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                for character in text {
+                    if character == "\"" || character == "\\" { literal += "\\" }
+                    literal.append(character)
+                }
+            } else {
+                literal += text
             }
             literal += "\""
         }

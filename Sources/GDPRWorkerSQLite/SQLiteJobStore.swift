@@ -81,12 +81,19 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
     public func job(_ jid: JobID, tenant: Tenant?) throws(DatabaseError) -> Job? {
         guard let row = try sqlite.queryFirst("""
             SELECT jid, tenant, kind, mode, state, attempts, max_attempts, created_at, legal_due_at, run_at, started_at,
-                   NULL AS finished_at, last_error, NULL AS result
+                   NULL AS finished_at, last_error, NULL AS keys, NULL AS tables
               FROM gdpr_jobs WHERE jid = ?1 AND (?2 IS NULL OR tenant = ?2)
             UNION ALL
-            SELECT jid, tenant, kind, mode, state, attempts, max_attempts, created_at, legal_due_at, NULL, started_at,
-                   finished_at, last_error, result
-              FROM gdpr_jobs_finished WHERE jid = ?1 AND (?2 IS NULL OR tenant = ?2)
+            SELECT a.jid, a.tenant, a.kind, a.mode, 'done', a.attempts, a.max_attempts, a.created_at, a.legal_due_at, NULL,
+                   a.started_at, a.finished_at, NULL, a.linked_keys + 1,
+                   (SELECT coalesce(json_group_array(json_object('table', table_name, 'method', method, 'rows', rows_affected,
+                                                                 'fields', fields_rewritten)), '[]')
+                      FROM (SELECT * FROM gdpr_audit_tables t WHERE t.jid = a.jid ORDER BY table_name))
+              FROM gdpr_audit a WHERE a.jid = ?1 AND (?2 IS NULL OR a.tenant = ?2)
+            UNION ALL
+            SELECT jid, tenant, kind, mode, 'failed', attempts, max_attempts, created_at, legal_due_at, NULL, started_at,
+                   failed_at, reason, NULL, NULL
+              FROM gdpr_jobs_failed WHERE jid = ?1 AND (?2 IS NULL OR tenant = ?2)
             LIMIT 1
             """, [.text(jid.description), .optional(tenant?.name)])
         else { return nil }
@@ -101,27 +108,52 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         Date()
     }
 
+    /// The eligibility condition of both claims: run time reached (?1), and for remove jobs the
+    /// archive cutoff (?2) and, when the data map archives (?3), the sweep's watermark.
+    private static let eligible = """
+        state = 'pending' AND run_at <= ?1
+        AND (kind = 'export' OR (created_at <= ?2
+             AND (NOT ?3 OR created_at <= coalesce((SELECT value FROM gdpr_settings WHERE name = 'archive_watermark'), ''))))
+        """
+
+    private static let claimedColumns =
+        "jid, tenant, kind, mode, customer_key, attempts + 1 AS attempt, max_attempts, created_at, legal_due_at, started_at"
+
+    private static func eligibility(_ request: ClaimRequest, now: Date) -> [SQLValue] {
+        [.timestamp(now), .timestamp(now.addingTimeInterval(-request.cutoff.delay.seconds)), .bool(request.cutoff.requiresWatermark), .int(request.limit)]
+    }
+
+    public func claimBatch(_ request: ClaimRequest) throws(DatabaseError) -> [ClaimedJob] {
+        // The enclosing BEGIN IMMEDIATE holds the database's only write lock: no other worker sees
+        // the jobs gone until it commits, and none can take them meanwhile.
+        try sqlite.query("""
+            DELETE FROM gdpr_jobs WHERE jid IN (SELECT jid FROM gdpr_jobs WHERE \(Self.eligible) ORDER BY run_at LIMIT ?4)
+            RETURNING \(Self.claimedColumns)
+            """, Self.eligibility(request, now: request.now ?? Date())
+        ).map(ClaimedJob.init(row:))
+    }
+
     public func claim(_ request: ClaimRequest) throws(DatabaseError) -> [ClaimedJob] {
         let now = request.now ?? Date()
-        let rows = try sqlite.query("""
+        return try sqlite.query("""
             UPDATE gdpr_jobs
-               SET state = 'running', attempts = attempts + 1, locked_by = ?5, locked_until = ?6,
-                   started_at = coalesce(started_at, ?1)
-             WHERE jid IN (
-                SELECT jid FROM gdpr_jobs
-                 WHERE state = 'pending' AND run_at <= ?1
-                   AND (kind = 'export' OR (created_at <= ?2
-                        AND (NOT ?3 OR created_at <= coalesce((SELECT value FROM gdpr_settings WHERE name = 'archive_watermark'), ''))))
-                 ORDER BY run_at
-                 LIMIT ?4)
-            RETURNING jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at
+               SET state = 'running', attempts = attempts + 1, locked_by = ?5, locked_until = ?6, started_at = coalesce(started_at, ?1)
+             WHERE jid IN (SELECT jid FROM gdpr_jobs WHERE \(Self.eligible) ORDER BY run_at LIMIT ?4)
+            RETURNING jid, tenant, kind, mode, customer_key, attempts AS attempt, max_attempts, created_at, legal_due_at, started_at
             """,
-            [
-                .timestamp(now), .timestamp(now.addingTimeInterval(-request.cutoff.delay.seconds)),
-                .bool(request.cutoff.requiresWatermark), .int(request.limit), .text(request.worker),
-                .timestamp(now.addingTimeInterval(request.lease.seconds)),
-            ])
-        return try rows.map(ClaimedJob.init(row:))
+            Self.eligibility(request, now: now) + [.text(request.worker), .timestamp(now.addingTimeInterval(request.lease.seconds))]
+        ).map(ClaimedJob.init(row:))
+    }
+
+    public func claim(_ jid: JobID, worker: String, lease: Duration, now: Date?) throws(DatabaseError) -> ClaimedJob? {
+        let now = now ?? Date()
+        return try sqlite.queryFirst("""
+            UPDATE gdpr_jobs
+               SET state = 'running', attempts = attempts + 1, locked_by = ?2, locked_until = ?3, started_at = coalesce(started_at, ?4)
+             WHERE jid = ?1 AND state = 'pending'
+            RETURNING jid, tenant, kind, mode, customer_key, attempts AS attempt, max_attempts, created_at, legal_due_at, started_at
+            """, [.text(jid.description), .text(worker), .timestamp(now.addingTimeInterval(lease.seconds)), .timestamp(now)]
+        ).map(ClaimedJob.init(row:))
     }
 
     public func lockOwned(_ jids: [JobID], worker: String) throws(DatabaseError) -> Set<JobID> {
@@ -132,60 +164,80 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         return Set(try rows.map { row throws(DatabaseError) in try row.jobID() })
     }
 
-    public func complete(_ completions: [JobCompletion], worker: String, now: Date?) throws(DatabaseError) -> Int {
+    public func complete(_ completions: [JobCompletion], ownership: JobOwnership, now: Date?) throws(DatabaseError) -> Int {
         guard !completions.isEmpty else { return 0 }
-        let input: [SQLValue] = [.text(Self.completionJSON(completions)), .text(worker), .timestamp(now ?? Date())]
-        let owned = """
-            FROM json_each(?1) r JOIN gdpr_jobs j ON j.jid = r.value ->> 'jid'
-            WHERE j.locked_by = ?2 AND j.state = 'running'
-            """
-        try sqlite.execute("""
-            INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected,
-                                    fields_rewritten, started_at, finished_at, worker)
-            SELECT j.jid, j.tenant, j.kind, j.mode, r.value ->> 'key_hash', r.value ->> 'linked_keys',
-                   json_array_length(r.value -> 'result', '$.tables'), r.value ->> 'rows', r.value ->> 'fields',
-                   r.value ->> 'started_at', ?3, ?2
-            \(owned)
-            """, input)
+        let jobs = Self.json(completions.map(CompletionRow.init))
+        if let worker = ownership.leaseHolder {
+            // A leased job leaves the queue here, if the lease is still this worker's.
+            let gone = try sqlite.execute("""
+                DELETE FROM gdpr_jobs WHERE jid IN (SELECT value ->> 'jid' FROM json_each(?1)) AND state = 'running' AND locked_by = ?2
+                """, [.text(jobs), .text(worker)])
+            guard gone == completions.count else { return gone }
+        }
+        let tables = Self.json(completions.flatMap { completion in
+            completion.result.tables.map { AuditTableRow(jid: completion.job.jid.description, count: $0) }
+        })
+        let finished = try sqlite.execute("""
+            INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten,
+                                    attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker)
+            SELECT value ->> 'jid', value ->> 'tenant', value ->> 'kind', value ->> 'mode', value ->> 'key_hash', value ->> 'linked_keys',
+                   value ->> 'tables_touched', value ->> 'rows', value ->> 'fields', value ->> 'attempt', value ->> 'max_attempts',
+                   value ->> 'created_at', value ->> 'legal_due_at', value ->> 'started_at', ?2, ?3
+              FROM json_each(?1)
+            """, [.text(jobs), .timestamp(now ?? Date()), .text(ownership.worker)])
         try sqlite.execute("""
             INSERT INTO gdpr_audit_tables (jid, table_name, method, rows_affected, fields_rewritten)
-            SELECT j.jid, t.value ->> 'table', t.value ->> 'method', t.value ->> 'rows', t.value ->> 'fields'
-              FROM json_each(?1) r JOIN gdpr_jobs j ON j.jid = r.value ->> 'jid', json_each(r.value -> 'result', '$.tables') t
-             WHERE j.locked_by = ?2 AND j.state = 'running'
-            """, Array(input.prefix(2)))
-        try sqlite.execute("""
-            INSERT INTO gdpr_jobs_finished (jid, tenant, kind, mode, customer_key, key_hash, state, attempts, max_attempts,
-                                            created_at, legal_due_at, started_at, finished_at, worker, result)
-            SELECT j.jid, j.tenant, j.kind, j.mode, NULL, r.value ->> 'key_hash', 'done', j.attempts, j.max_attempts,
-                   j.created_at, j.legal_due_at, j.started_at, ?3, ?2, r.value ->> 'result'
-            \(owned)
-            """, input)
-        return try sqlite.execute("""
-            DELETE FROM gdpr_jobs
-             WHERE jid IN (SELECT value ->> 'jid' FROM json_each(?1)) AND locked_by = ?2 AND state = 'running'
-            """, Array(input.prefix(2)))
+            SELECT value ->> 'jid', value ->> 'table', value ->> 'method', value ->> 'rows', value ->> 'fields' FROM json_each(?1)
+            """, [.text(tables)])
+        return finished
     }
 
-    public func retry(_ jid: JobID, worker: String, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool {
-        try sqlite.execute("""
-            UPDATE gdpr_jobs SET state = 'pending', run_at = ?3, last_error = ?4, locked_by = NULL, locked_until = NULL
-             WHERE jid = ?1 AND locked_by = ?2 AND state = 'running'
-            """, [.text(jid.description), .text(worker), .timestamp((now ?? Date()).addingTimeInterval(delay.seconds)), .text(reason)]) == 1
+    public func retry(_ job: ClaimedJob, ownership: JobOwnership, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool {
+        let now = now ?? Date()
+        switch ownership {
+        case .taken:
+            // The claim removed the row in this transaction; the retry puts it back, one attempt on.
+            return try sqlite.execute("""
+                INSERT INTO gdpr_jobs (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, run_at, started_at, last_error)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                """,
+                [
+                    .text(job.jid.description), .text(job.tenant.name), .text(job.kind.rawValue), .text(job.mode.rawValue),
+                    .text(job.customerKey.rawValue), .int(job.attempt), .int(job.maxAttempts), .timestamp(job.createdAt),
+                    .timestamp(now.addingTimeInterval(delay.seconds)), .timestamp(job.startedAt ?? now), .text(reason),
+                ]) == 1
+        case .leased(let worker):
+            return try sqlite.execute("""
+                UPDATE gdpr_jobs
+                   SET state = 'pending', attempts = ?3, run_at = ?4, started_at = coalesce(started_at, ?5), last_error = ?6,
+                       locked_by = NULL, locked_until = NULL
+                 WHERE jid = ?1 AND state = 'running' AND locked_by = ?2
+                """,
+                [.text(job.jid.description), .text(worker), .int(job.attempt), .timestamp(now.addingTimeInterval(delay.seconds)), .timestamp(now), .text(reason)]
+            ) == 1
+        }
     }
 
-    public func fail(_ jid: JobID, worker: String, reason: String, now: Date?) throws(DatabaseError) -> Bool {
+    public func fail(_ job: ClaimedJob, ownership: JobOwnership, reason: String, now: Date?) throws(DatabaseError) -> Bool {
+        let now = now ?? Date()
         do {
             // A savepoint, not a transaction: the pool fails jobs inside its batch transaction too.
             return try sqlite.savepoint("gdpr_fail") {
-                let moved = try sqlite.execute("""
-                    INSERT INTO gdpr_jobs_finished (jid, tenant, kind, mode, customer_key, state, attempts, max_attempts, created_at,
-                                                    legal_due_at, started_at, finished_at, worker, last_error)
-                    SELECT jid, tenant, kind, mode, customer_key, 'failed', attempts, max_attempts, created_at,
-                           legal_due_at, started_at, ?3, ?2, ?4
-                      FROM gdpr_jobs WHERE jid = ?1 AND locked_by = ?2 AND state = 'running'
-                    """, [.text(jid.description), .text(worker), .timestamp(now ?? Date()), .text(reason)])
-                try sqlite.execute("DELETE FROM gdpr_jobs WHERE jid = ?1 AND locked_by = ?2 AND state = 'running'", [.text(jid.description), .text(worker)])
-                return moved == 1
+                if let worker = ownership.leaseHolder {
+                    let gone = try sqlite.execute(
+                        "DELETE FROM gdpr_jobs WHERE jid = ?1 AND state = 'running' AND locked_by = ?2", [.text(job.jid.description), .text(worker)])
+                    guard gone == 1 else { return false }
+                }
+                return try sqlite.execute("""
+                    INSERT INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
+                                                  legal_due_at, started_at, failed_at, worker, reason)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                    """,
+                    [
+                        .text(job.jid.description), .text(job.tenant.name), .text(job.kind.rawValue), .text(job.mode.rawValue),
+                        .text(job.customerKey.rawValue), .int(job.attempt), .int(job.maxAttempts), .timestamp(job.createdAt),
+                        .timestamp(job.legalDueAt), .timestamp(job.startedAt ?? now), .timestamp(now), .text(ownership.worker), .text(reason),
+                    ]) == 1
             }
         } catch {
             throw Self.databaseError(error)
@@ -212,10 +264,10 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         do {
             return try sqlite.savepoint("gdpr_rescue") {
                 let failed = try sqlite.execute("""
-                    INSERT INTO gdpr_jobs_finished (jid, tenant, kind, mode, customer_key, state, attempts, max_attempts, created_at,
-                                                    legal_due_at, started_at, finished_at, worker, last_error)
-                    SELECT jid, tenant, kind, mode, customer_key, 'failed', attempts, max_attempts, created_at,
-                           legal_due_at, started_at, ?1, locked_by, 'lease_expired: the worker stopped responding on its last attempt'
+                    INSERT INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
+                                                  legal_due_at, started_at, failed_at, worker, reason)
+                    SELECT jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
+                           coalesce(started_at, ?1), ?1, locked_by, 'lease_expired: the worker stopped responding on its last attempt'
                       FROM gdpr_jobs WHERE state = 'running' AND locked_until < ?1 AND attempts >= max_attempts
                     """, [.timestamp(now)])
                 try sqlite.execute(
@@ -232,6 +284,9 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         }
     }
 
+    /// SQLite frees deleted rows' space in place; there is nothing to vacuum between jobs.
+    public func vacuumQueue() throws(DatabaseError) {}
+
     public func setting(_ name: String) throws(DatabaseError) -> String? {
         try sqlite.queryFirst("SELECT value FROM gdpr_settings WHERE name = ?1", [.text(name)])?.optionalString("value")
     }
@@ -243,25 +298,61 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
 
     // MARK: Internals
 
-    /// One completion as the JSON object the completion statements read with `json_each`.
+    /// One completion as the JSON object the audit statement reads with `json_each`.
     private struct CompletionRow: Encodable {
         var jid: String
+        var tenant: String
+        var kind: String
+        var mode: String
         var key_hash: String
-        var result: JobResult
+        var attempt: Int
+        var max_attempts: Int
+        var created_at: String
+        var legal_due_at: String
         var started_at: String
         var linked_keys: Int
+        var tables_touched: Int
         var rows: Int
         var fields: Int
+
+        init(_ completion: JobCompletion) {
+            let job = completion.job
+            jid = job.jid.description
+            tenant = job.tenant.name
+            kind = job.kind.rawValue
+            mode = job.mode.rawValue
+            key_hash = completion.keyHash
+            attempt = job.attempt
+            max_attempts = job.maxAttempts
+            created_at = Timestamp.format(job.createdAt)
+            legal_due_at = Timestamp.format(job.legalDueAt)
+            started_at = Timestamp.format(job.startedAt ?? completion.startedAt)
+            linked_keys = max(completion.result.keys - 1, 0)
+            tables_touched = completion.result.tables.count
+            rows = completion.result.rowsAffected
+            fields = completion.result.fieldsRewritten
+        }
     }
 
-    private static func completionJSON(_ completions: [JobCompletion]) -> String {
-        let rows = completions.map { completion in
-            CompletionRow(
-                jid: completion.job.jid.description, key_hash: completion.keyHash, result: completion.result,
-                started_at: Timestamp.format(completion.startedAt), linked_keys: max(completion.result.keys - 1, 0),
-                rows: completion.result.rowsAffected, fields: completion.result.fieldsRewritten)
+    /// One table of one job, for `gdpr_audit_tables`.
+    private struct AuditTableRow: Encodable {
+        var jid: String
+        var table: String
+        var method: String
+        var rows: Int
+        var fields: Int
+
+        init(jid: String, count: JobResult.TableCount) {
+            self.jid = jid
+            table = count.table
+            method = count.method
+            rows = count.rows
+            fields = count.fields
         }
-        return String(decoding: (try? JSONEncoder().encode(rows)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    private static func json(_ rows: [some Encodable]) -> String {
+        String(decoding: (try? JSONEncoder().encode(rows)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     private static func databaseError(_ error: any Error) -> DatabaseError {

@@ -38,7 +38,7 @@ extension SQLiteJobStoreConnection {
                    min(CASE WHEN state = 'pending' AND eligible THEN created_at END) AS oldest_created_at,
                    coalesce(sum(legal_due_at < ?1), 0) AS past_due,
                    coalesce(sum(legal_due_at >= ?1 AND legal_due_at < ?4), 0) AS near_due,
-                   (SELECT count(*) FROM gdpr_jobs_finished WHERE state = 'failed') AS failed
+                   (SELECT count(*) FROM gdpr_jobs_failed) AS failed
               FROM live
             """,
             [

@@ -27,3 +27,12 @@ struct AuditKeyHasherTests {
         #expect(secret != AuditKeyHasher.generateSecret())
     }
 }
+
+@Suite("Hex")
+struct HexTests {
+    @Test("lowercase, two digits a byte")
+    func encode() {
+        #expect(Hex.encode([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
+        #expect(Hex.encode([UInt8]()) == "")
+    }
+}

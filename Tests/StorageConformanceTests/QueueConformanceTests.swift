@@ -57,48 +57,97 @@ struct QueueConformanceTests {
         }
     }
 
-    @Test("completion moves jobs to done with one audit record each and scrubs the key", arguments: TestDatabase.engines)
+    @Test("a batch claim takes jobs out of the queue for its transaction; a rollback puts them back as they were", arguments: TestDatabase.engines)
+    func batchClaim(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        try database.withConnection { connection in
+            let jids = try enqueue(connection, 5)
+            try connection.database.begin()
+            let claimed = try connection.claimBatch(claimRequest(limit: 3))
+            #expect(Set(claimed.map(\.jid)) == Set(jids.prefix(3)))
+            #expect(claimed.allSatisfy { $0.attempt == 1 && $0.startedAt == nil })
+            if engine == .postgres {
+                // Another worker's batch skips the locked rows and takes the rest.
+                try database.withConnection { other in
+                    try other.database.begin()
+                    #expect(Set(try other.claimBatch(claimRequest(limit: 10)).map(\.jid)) == Set(jids.suffix(2)))
+                    other.database.rollback()
+                }
+            }
+            connection.database.rollback()
+            let job = try #require(try connection.job(jids[0], tenant: nil))
+            #expect(job.state == .pending)
+            #expect(job.attempts == 0)
+            try connection.database.begin()
+            #expect(try connection.claimBatch(claimRequest(limit: 10)).count == 5)
+            connection.database.rollback()
+        }
+    }
+
+    @Test("completion removes jobs from the queue and writes one audit record each, which is their done status", arguments: TestDatabase.engines)
     func completion(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
             _ = try enqueue(connection, 3)
-            let claimed = try connection.claim(claimRequest())
             let finished = try connection.database.transaction {
-                #expect(try connection.lockOwned(claimed.map(\.jid), worker: worker) == Set(claimed.map(\.jid)))
-                return try connection.complete(claimed.map { completion($0) }, worker: worker, now: nil)
+                let claimed = try connection.claimBatch(claimRequest())
+                return try connection.complete(claimed.map { completion($0) }, ownership: .taken(by: worker), now: nil)
             }
             #expect(finished == 3)
-            for job in claimed {
-                let stored = try #require(try connection.job(job.jid, tenant: nil))
-                #expect(stored.state == .done)
-                #expect(stored.finishedAt != nil)
-                #expect(stored.result?.tables.count == 2)
-                #expect(stored.result?.rowsAffected == 4)
-            }
-            let audit = try connection.database.query("SELECT count(*) AS n, sum(rows_affected) AS r, sum(tables_touched) AS t FROM gdpr_audit", [])
+            let audit = try connection.database.query(
+                "SELECT count(*) AS n, sum(rows_affected) AS r, sum(tables_touched) AS t, min(attempts) AS a, sum(linked_keys) AS l FROM gdpr_audit", [])
             #expect(try audit.first?.int("n") == 3)
             #expect(try audit.first?.int("r") == 12)
             #expect(try audit.first?.int("t") == 6)
+            #expect(try audit.first?.int("a") == 1)
+            #expect(try audit.first?.int("l") == 3)
             #expect(try connection.database.query("SELECT * FROM gdpr_audit_tables", []).count == 6)
-            let keys = try connection.database.query("SELECT customer_key, key_hash FROM gdpr_jobs_finished", [])
-            #expect(keys.allSatisfy { $0.isNull("customer_key") && !$0.isNull("key_hash") })
             #expect(try connection.database.query("SELECT * FROM gdpr_jobs", []).isEmpty)
+            let columns = try connection.database.query("SELECT * FROM gdpr_audit", []).first?.columns ?? []
+            #expect(!columns.contains("customer_key"))
+            let jid = try #require(try connection.database.queryFirst("SELECT jid FROM gdpr_audit", [])).jobID()
+            let done = try #require(try connection.job(jid, tenant: nil))
+            #expect(done.state == .done)
+            #expect(done.attempts == 1)
+            #expect(done.startedAt != nil)
+            #expect(done.finishedAt != nil)
+            #expect(done.result?.keys == 2)
+            #expect(done.result?.tables.map(\.table) == ["customers", "orders"])
+            #expect(done.result?.rowsAffected == 4)
         }
     }
 
-    @Test("a worker cannot complete, retry or fail a job it no longer owns", arguments: TestDatabase.engines)
+    @Test("a durable claim of one job takes a lease and counts the attempt; a second claim of it gets nothing", arguments: TestDatabase.engines)
+    func durableClaim(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        try database.withConnection { connection in
+            let jid = try enqueue(connection, 1)[0]
+            let job = try #require(try connection.claim(jid, worker: worker, lease: .seconds(30), now: nil))
+            #expect(job.attempt == 1)
+            #expect(job.startedAt != nil)
+            #expect(try connection.job(jid, tenant: nil)?.state == .running)
+            #expect(try connection.claim(jid, worker: "other", lease: .seconds(30), now: nil) == nil)
+            let finished = try connection.database.transaction {
+                #expect(try connection.lockOwned([jid], worker: worker) == [jid])
+                return try connection.complete([completion(job)], ownership: .leased(by: worker), now: nil)
+            }
+            #expect(finished == 1)
+            #expect(try connection.job(jid, tenant: nil)?.state == .done)
+        }
+    }
+
+    @Test("a worker cannot retry or fail a leased job it no longer owns", arguments: TestDatabase.engines)
     func ownership(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
             _ = try enqueue(connection, 1)
             let job = try #require(try connection.claim(claimRequest()).first)
-            let stranger = "host/2/w9"
+            let stranger = JobOwnership.leased(by: "host/2/w9")
             try connection.database.transaction { () throws in
-                #expect(try connection.lockOwned([job.jid], worker: stranger).isEmpty)
-                #expect(try connection.complete([completion(job)], worker: stranger, now: nil) == 0)
+                #expect(try connection.lockOwned([job.jid], worker: "host/2/w9").isEmpty)
             }
-            #expect(try !connection.retry(job.jid, worker: stranger, after: .seconds(1), reason: "x", now: nil))
-            #expect(try !connection.fail(job.jid, worker: stranger, reason: "x", now: nil))
+            #expect(try !connection.retry(job, ownership: stranger, after: .seconds(1), reason: "x", now: nil))
+            #expect(try !connection.fail(job, ownership: stranger, reason: "x", now: nil))
             #expect(try connection.job(job.jid, tenant: nil)?.state == .running)
         }
     }
@@ -109,23 +158,42 @@ struct QueueConformanceTests {
         try database.withConnection { connection in
             let jid = try enqueue(connection, 1)[0]
             let clock = ManualClock(try connection.now())
-            _ = try connection.claim(claimRequest(clock: clock))
-            #expect(try connection.retry(jid, worker: worker, after: .seconds(30), reason: "database_busy: locked", now: clock.now))
+            let first = try #require(try connection.claim(claimRequest(clock: clock)).first)
+            #expect(try connection.retry(first, ownership: .leased(by: worker), after: .seconds(30), reason: "database_busy: locked", now: clock.now))
             var job = try #require(try connection.job(jid, tenant: nil))
             #expect(job.state == .pending)
             #expect(job.attempts == 1)
             #expect(job.lastError == "database_busy: locked")
             #expect(try connection.claim(claimRequest(clock: clock)).isEmpty)
             clock.advance(by: .seconds(31))
-            let again = try connection.claim(claimRequest(clock: clock))
-            #expect(again.first?.attempt == 2)
-            #expect(try connection.fail(jid, worker: worker, reason: "cascade_limit: 3 keys exceed the limit of 2", now: clock.now))
+            try connection.database.begin()
+            let again = try #require(try connection.claimBatch(claimRequest(clock: clock)).first)
+            #expect(again.attempt == 2)
+            #expect(again.startedAt != nil)
+            #expect(try connection.fail(again, ownership: .taken(by: worker), reason: "cascade_limit: 3 keys exceed the limit of 2", now: clock.now))
+            try connection.database.commit()
             job = try #require(try connection.job(jid, tenant: nil))
             #expect(job.state == .failed)
             #expect(job.state.status == .failed)
+            #expect(job.attempts == 2)
             #expect(job.lastError == "cascade_limit: 3 keys exceed the limit of 2")
-            let kept = try connection.database.query("SELECT customer_key FROM gdpr_jobs_finished", [])
+            let kept = try connection.database.query("SELECT customer_key, worker FROM gdpr_jobs_failed", [])
             #expect(try kept.first?.string("customer_key") == "k-0")
+            #expect(try kept.first?.string("worker") == worker)
+        }
+    }
+
+    @Test("vacuuming the queue is safe at any time", arguments: TestDatabase.engines)
+    func vacuum(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        try database.withConnection { connection in
+            _ = try enqueue(connection, 10)
+            try connection.database.transaction {
+                let claimed = try connection.claimBatch(claimRequest(limit: 5))
+                _ = try connection.complete(claimed.map { completion($0) }, ownership: .taken(by: worker), now: nil)
+            }
+            try connection.vacuumQueue()
+            #expect(try connection.database.queryFirst("SELECT count(*) AS n FROM gdpr_jobs")?.int("n") == 5)
         }
     }
 

@@ -16,7 +16,7 @@ struct PoolHarness {
         timeSource: TimeSource = .database
     ) -> PoolHarness {
         var logger = Logger(label: "test.pool")
-        logger.logLevel = .critical
+        logger.logLevel = ProcessInfo.processInfo.environment["POOL_LOG"] != nil ? .trace : .critical
         let configuration = WorkerPool.Configuration(
             workers: workers, batchSize: batchSize, pollInterval: pollInterval, lease: lease, shutdownTimeout: shutdownTimeout,
             archiveDelay: archiveDelay, retryBackoff: RetryBackoff(base: .milliseconds(20), cap: .milliseconds(100), jitter: 0),

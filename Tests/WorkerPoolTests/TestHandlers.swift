@@ -9,8 +9,8 @@ final class ScriptedHandler: SingleJobHandler {
         /// Throws a transient error for the first `times` attempts, then succeeds.
         case failTransiently(times: Int)
         case failPermanently
-        /// Sleeps in Swift before succeeding, to keep a job in flight.
-        case sleep(Duration)
+        /// Holds the job in flight until the test opens the gate.
+        case waitForGate
         /// Runs a statement that blocks in the database, which a shutdown can interrupt.
         case blockInDatabase
     }
@@ -19,6 +19,7 @@ final class ScriptedHandler: SingleJobHandler {
     private let behaviours: [String: Behaviour]
     private let calls = Mutex<[String: Int]>([:])
     private let started = Mutex<Set<String>>([])
+    private let gate = DispatchSemaphore(value: 0)
 
     init(_ behaviours: [String: Behaviour] = [:]) {
         self.behaviours = behaviours
@@ -38,8 +39,9 @@ final class ScriptedHandler: SingleJobHandler {
             if attempt <= times { throw DatabaseError(.busy, "simulated lock timeout") }
         case .failPermanently:
             throw JobFailure(.cascadeLimit, "simulated: 120 keys exceed the limit of 50", permanent: true)
-        case .sleep(let duration):
-            Thread.sleep(forTimeInterval: duration.seconds)
+        case .waitForGate:
+            gate.wait()
+            gate.signal()
         case .blockInDatabase:
             switch context.connection.engine {
             case .postgres: try context.connection.execute("SELECT pg_sleep(30)", [])
@@ -53,6 +55,11 @@ final class ScriptedHandler: SingleJobHandler {
 
     func calls(for key: String) -> Int {
         calls.withLock { $0[key] ?? 0 }
+    }
+
+    /// Lets every job waiting at the gate go on.
+    func openGate() {
+        gate.signal()
     }
 
     func hasStarted(_ key: String) -> Bool {

@@ -1,8 +1,9 @@
 -- gdpr-worker queue schema, PostgreSQL.
 --
--- gdpr_jobs holds live jobs only (pending and running). Finished jobs move to gdpr_jobs_finished in
--- the transaction that finishes them, so the table the claim query scans stays small however many
--- millions of jobs have run, and autovacuum clears its dead index entries in milliseconds.
+-- gdpr_jobs holds live jobs only (pending and running). A job leaves it in the transaction that
+-- finishes it: a done job becomes its audit record in gdpr_audit, a failed one moves to
+-- gdpr_jobs_failed. The table the claim query scans therefore stays small however many millions of
+-- jobs have run, and a VACUUM of it takes milliseconds.
 
 CREATE TABLE gdpr_jobs (
     jid           uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -63,44 +64,45 @@ $$;
 CREATE TRIGGER gdpr_jobs_notify AFTER INSERT ON gdpr_jobs
     FOR EACH STATEMENT EXECUTE FUNCTION gdpr_jobs_notify();
 
--- Finished jobs: done or failed. A done job keeps only a keyed hash of its customer key; a failed
--- one keeps the key, because its data still exists and an operator may need to retry it.
-CREATE TABLE gdpr_jobs_finished (
+-- Failed jobs: attempts exhausted or a permanent error; nothing was erased. They keep the
+-- customer key, because the data still exists and an operator may retry; the sweep prunes them
+-- after the retention period.
+CREATE TABLE gdpr_jobs_failed (
     jid           uuid        PRIMARY KEY,
     tenant        text        NOT NULL,
     kind          text        NOT NULL,
     mode          text        NOT NULL,
-    customer_key  text,
-    key_hash      text,
-    state         text        NOT NULL,
+    customer_key  text        NOT NULL,
     attempts      integer     NOT NULL,
     max_attempts  integer     NOT NULL,
     created_at    timestamptz NOT NULL,
     legal_due_at  timestamptz NOT NULL,
     started_at    timestamptz,
-    finished_at   timestamptz NOT NULL,
+    failed_at     timestamptz NOT NULL,
     worker        text,
-    last_error    text,
-    result        jsonb,
-    CONSTRAINT gdpr_jobs_finished_state_valid CHECK (state IN ('done', 'failed')),
-    CONSTRAINT gdpr_jobs_finished_key_scrubbed CHECK (state <> 'done' OR customer_key IS NULL)
+    reason        text        NOT NULL
 );
 
--- Proof of erasure, one row per finished job and one per job and table. No raw key and no value is
--- ever stored here: keys appear only as HMAC-SHA-256 under the deployment's audit secret.
+-- Proof of erasure: one row per done job, written in the transaction that did the work, and one
+-- per job and table touched. It is also where a done job's status is read from. No raw key and no
+-- value is ever stored here: the key appears only as HMAC-SHA-256 under the deployment's secret.
 CREATE TABLE gdpr_audit (
-    jid            uuid        PRIMARY KEY,
-    tenant         text        NOT NULL,
-    kind           text        NOT NULL,
-    mode           text        NOT NULL,
-    key_hash       text        NOT NULL,
-    linked_keys    integer     NOT NULL DEFAULT 0,
-    tables_touched integer     NOT NULL DEFAULT 0,
-    rows_affected  bigint      NOT NULL DEFAULT 0,
-    fields_rewritten bigint    NOT NULL DEFAULT 0,
-    started_at     timestamptz NOT NULL,
-    finished_at    timestamptz NOT NULL,
-    worker         text        NOT NULL
+    jid              uuid        PRIMARY KEY,
+    tenant           text        NOT NULL,
+    kind             text        NOT NULL,
+    mode             text        NOT NULL,
+    key_hash         text        NOT NULL,
+    linked_keys      integer     NOT NULL DEFAULT 0,
+    tables_touched   integer     NOT NULL DEFAULT 0,
+    rows_affected    bigint      NOT NULL DEFAULT 0,
+    fields_rewritten bigint      NOT NULL DEFAULT 0,
+    attempts         integer     NOT NULL,
+    max_attempts     integer     NOT NULL,
+    created_at       timestamptz NOT NULL,
+    legal_due_at     timestamptz NOT NULL,
+    started_at       timestamptz NOT NULL,
+    finished_at      timestamptz NOT NULL,
+    worker           text        NOT NULL
 );
 
 CREATE TABLE gdpr_audit_tables (
@@ -118,14 +120,16 @@ CREATE TABLE gdpr_settings (
     value text NOT NULL
 );
 
--- Status by SELECT: one row per job, live or finished, with the status of the HTTP contract.
+-- Status by SELECT: one row per job, live, done or failed, with the status of the HTTP contract.
 CREATE VIEW gdpr_job_status AS
     SELECT jid, tenant, kind, mode, 'started'::text AS status, state, attempts, max_attempts,
-           created_at, legal_due_at, run_at, started_at, NULL::timestamptz AS finished_at,
-           last_error, NULL::jsonb AS result
+           created_at, legal_due_at, run_at, started_at, NULL::timestamptz AS finished_at, last_error
       FROM gdpr_jobs
     UNION ALL
-    SELECT jid, tenant, kind, mode, state AS status, state, attempts, max_attempts,
-           created_at, legal_due_at, NULL::timestamptz AS run_at, started_at, finished_at,
-           last_error, result
-      FROM gdpr_jobs_finished;
+    SELECT jid, tenant, kind, mode, 'done', 'done', attempts, max_attempts,
+           created_at, legal_due_at, NULL, started_at, finished_at, NULL
+      FROM gdpr_audit
+    UNION ALL
+    SELECT jid, tenant, kind, mode, 'failed', 'failed', attempts, max_attempts,
+           created_at, legal_due_at, NULL, started_at, failed_at, reason
+      FROM gdpr_jobs_failed;

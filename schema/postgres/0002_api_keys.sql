@@ -9,7 +9,3 @@ CREATE TABLE gdpr_api_keys (
     revoked_at  timestamptz,
     CONSTRAINT gdpr_api_keys_tenant_valid CHECK (tenant ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$')
 );
-
--- Failed jobs still hold data that was not erased; metrics count them often, so keep that cheap
--- however large the finished table grows.
-CREATE INDEX gdpr_jobs_finished_failed ON gdpr_jobs_finished (legal_due_at) WHERE state = 'failed';

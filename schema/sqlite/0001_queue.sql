@@ -40,27 +40,24 @@ CREATE INDEX gdpr_jobs_pending ON gdpr_jobs (run_at) WHERE state = 'pending';
 CREATE INDEX gdpr_jobs_running ON gdpr_jobs (locked_until) WHERE state = 'running';
 CREATE INDEX gdpr_jobs_pending_key ON gdpr_jobs (tenant, customer_key) WHERE state = 'pending';
 
-CREATE TABLE gdpr_jobs_finished (
+-- Failed jobs keep their key for an operator to retry; done jobs live on as their audit record.
+CREATE TABLE gdpr_jobs_failed (
     jid           TEXT    PRIMARY KEY NOT NULL,
     tenant        TEXT    NOT NULL,
     kind          TEXT    NOT NULL,
     mode          TEXT    NOT NULL,
-    customer_key  TEXT,
-    key_hash      TEXT,
-    state         TEXT    NOT NULL,
+    customer_key  TEXT    NOT NULL,
     attempts      INTEGER NOT NULL,
     max_attempts  INTEGER NOT NULL,
     created_at    TEXT    NOT NULL,
     legal_due_at  TEXT    NOT NULL,
     started_at    TEXT,
-    finished_at   TEXT    NOT NULL,
+    failed_at     TEXT    NOT NULL,
     worker        TEXT,
-    last_error    TEXT,
-    result        TEXT,
-    CONSTRAINT gdpr_jobs_finished_state_valid CHECK (state IN ('done', 'failed')),
-    CONSTRAINT gdpr_jobs_finished_key_scrubbed CHECK (state <> 'done' OR customer_key IS NULL)
+    reason        TEXT    NOT NULL
 ) STRICT;
 
+-- Proof of erasure, and the status of done jobs. Keys only as HMAC-SHA-256, never values.
 CREATE TABLE gdpr_audit (
     jid              TEXT    PRIMARY KEY NOT NULL,
     tenant           TEXT    NOT NULL,
@@ -71,6 +68,10 @@ CREATE TABLE gdpr_audit (
     tables_touched   INTEGER NOT NULL DEFAULT 0,
     rows_affected    INTEGER NOT NULL DEFAULT 0,
     fields_rewritten INTEGER NOT NULL DEFAULT 0,
+    attempts         INTEGER NOT NULL,
+    max_attempts     INTEGER NOT NULL,
+    created_at       TEXT    NOT NULL,
+    legal_due_at     TEXT    NOT NULL,
     started_at       TEXT    NOT NULL,
     finished_at      TEXT    NOT NULL,
     worker           TEXT    NOT NULL
@@ -92,9 +93,13 @@ CREATE TABLE gdpr_settings (
 
 CREATE VIEW gdpr_job_status AS
     SELECT jid, tenant, kind, mode, 'started' AS status, state, attempts, max_attempts,
-           created_at, legal_due_at, run_at, started_at, NULL AS finished_at, last_error, NULL AS result
+           created_at, legal_due_at, run_at, started_at, NULL AS finished_at, last_error
       FROM gdpr_jobs
     UNION ALL
-    SELECT jid, tenant, kind, mode, state AS status, state, attempts, max_attempts,
-           created_at, legal_due_at, NULL AS run_at, started_at, finished_at, last_error, result
-      FROM gdpr_jobs_finished;
+    SELECT jid, tenant, kind, mode, 'done', 'done', attempts, max_attempts,
+           created_at, legal_due_at, NULL, started_at, finished_at, NULL
+      FROM gdpr_audit
+    UNION ALL
+    SELECT jid, tenant, kind, mode, 'failed', 'failed', attempts, max_attempts,
+           created_at, legal_due_at, NULL, started_at, failed_at, reason
+      FROM gdpr_jobs_failed;

@@ -10,5 +10,3 @@ CREATE TABLE gdpr_api_keys (
         length(tenant) BETWEEN 1 AND 64 AND tenant GLOB '[A-Za-z0-9]*' AND tenant NOT GLOB '*[^A-Za-z0-9_.-]*'
     )
 ) STRICT;
-
-CREATE INDEX gdpr_jobs_finished_failed ON gdpr_jobs_finished (legal_due_at) WHERE state = 'failed';

@@ -22,12 +22,12 @@ public struct AuditKeyHasher: Sendable {
         message.append(0x2F)  // "/": tenants cannot contain it, so tenant and key cannot run together.
         message.append(contentsOf: customerKey.rawValue.utf8)
         let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: secret))
-        return code.map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(code)
     }
 
     /// A fresh random secret, as hex, for deployments that do not configure one.
     public static func generateSecret() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
+        SymmetricKey(size: .bits256).withUnsafeBytes { Hex.encode($0) }
     }
 
     /// The deployment's hasher: the configured secret, or one generated once and stored in the

@@ -13,7 +13,7 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible {
     /// A new random key.
     public static func generate() -> APIKey {
         func hex(_ bits: SymmetricKeySize) -> String {
-            SymmetricKey(size: bits).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
+            SymmetricKey(size: bits).withUnsafeBytes { Hex.encode($0) }
         }
         return APIKey(id: String(hex(.init(bitCount: 64))), secret: hex(.bits256))
     }
@@ -28,7 +28,7 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible {
 
     /// The stored form of a presented token.
     public static func hash(token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(token.utf8)))
     }
 
     public var hash: String { Self.hash(token: token) }

@@ -8,6 +8,8 @@ import Foundation
 /// its creation time too.
 public struct ArchiveCutoff: Sendable, Hashable {
     public static let defaultDelay: Duration = .seconds(5 * 86_400)
+    /// The `gdpr_settings` entry in which the archive sweep records how far it has archived.
+    public static let watermarkSetting = "archive_watermark"
 
     public var delay: Duration
     /// Whether eligibility also waits for the archive watermark (the data map has archive tables).

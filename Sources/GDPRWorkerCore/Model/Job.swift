@@ -42,7 +42,8 @@ public struct Job: Sendable {
 }
 
 extension Job {
-    /// Decodes a row of the `gdpr_job_status` shape, the same on both engines.
+    /// Decodes a job row, the same on both engines; a done job's `keys` and `tables` (a JSON array)
+    /// come from its audit record.
     public init(row: SQLRow) throws {
         jid = try JobID(parsing: row.string("jid"))
         tenant = Tenant(trusted: try row.string("tenant"))
@@ -60,7 +61,12 @@ extension Job {
         startedAt = row.optionalDate("started_at")
         finishedAt = row.optionalDate("finished_at")
         lastError = row.optionalString("last_error")
-        result = try row.optionalString("result").map { try JobResult(json: $0) }
+        if let keys = row.optionalInt("keys") {
+            let tables = try row.optionalString("tables").map { try JSONDecoder().decode([JobResult.TableCount].self, from: Data($0.utf8)) }
+            result = JobResult(keys: keys, tables: tables ?? [])
+        } else {
+            result = nil
+        }
     }
 }
 
@@ -92,15 +98,4 @@ public struct JobResult: Sendable, Hashable, Codable {
 
     public var rowsAffected: Int { tables.reduce(0) { $0 + $1.rows } }
     public var fieldsRewritten: Int { tables.reduce(0) { $0 + $1.fields } }
-
-    public init(json: String) throws {
-        self = try JSONDecoder().decode(JobResult.self, from: Data(json.utf8))
-    }
-
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Encoding a struct of strings and integers cannot fail.
-        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
-    }
 }

@@ -34,22 +34,32 @@ public protocol JobStoreConnection: AnyObject {
     /// The database's clock, for status reports that must agree with claims.
     func now() throws(DatabaseError) -> Date
 
-    /// Claims up to `request.limit` eligible jobs: marks them running under a lease and counts an attempt.
+    /// Inside a transaction: takes up to `request.limit` eligible jobs out of the queue for that
+    /// transaction, in one statement. The fast path: each job must then be completed, retried or
+    /// failed before the commit; if the transaction rolls back, or the worker dies, the jobs are
+    /// back in the queue untouched, claimable by anyone at once.
+    func claimBatch(_ request: ClaimRequest) throws(DatabaseError) -> [ClaimedJob]
+
+    /// Claims up to `request.limit` eligible jobs durably: marks them running under a lease and
+    /// commits the attempt. The path for work that spans transactions.
     func claim(_ request: ClaimRequest) throws(DatabaseError) -> [ClaimedJob]
 
-    /// Inside a transaction: locks the claimed jobs still owned by `worker` and returns them.
+    /// Claims one pending job durably, skipping it if another worker holds it.
+    func claim(_ jid: JobID, worker: String, lease: Duration, now: Date?) throws(DatabaseError) -> ClaimedJob?
+
+    /// Inside a transaction: locks the claimed jobs still leased to `worker` and returns them.
     /// A job rescued from this worker meanwhile is missing from the answer and must not be worked.
     func lockOwned(_ jids: [JobID], worker: String) throws(DatabaseError) -> Set<JobID>
 
-    /// Inside a transaction: moves jobs owned by `worker` to done with their audit records.
-    /// Returns how many it finished; fewer than given means some were rescued meanwhile.
-    func complete(_ completions: [JobCompletion], worker: String, now: Date?) throws(DatabaseError) -> Int
+    /// Inside the transaction that holds the jobs: writes their audit records, which are also
+    /// their done status, and removes leased ones from the queue. Returns how many it finished.
+    func complete(_ completions: [JobCompletion], ownership: JobOwnership, now: Date?) throws(DatabaseError) -> Int
 
-    /// Schedules another attempt of a job owned by `worker`. False if the worker no longer owns it.
-    func retry(_ jid: JobID, worker: String, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool
+    /// Schedules another attempt. False if the caller does not own the job.
+    func retry(_ job: ClaimedJob, ownership: JobOwnership, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool
 
-    /// Moves a job owned by `worker` to failed with its reason. False if the worker no longer owns it.
-    func fail(_ jid: JobID, worker: String, reason: String, now: Date?) throws(DatabaseError) -> Bool
+    /// Moves a job to failed with its reason. False if the caller does not own the job.
+    func fail(_ job: ClaimedJob, ownership: JobOwnership, reason: String, now: Date?) throws(DatabaseError) -> Bool
 
     /// Returns claimed but unstarted jobs to the queue without counting the attempt (on shutdown).
     func release(_ jids: [JobID], worker: String) throws(DatabaseError) -> Int
@@ -59,6 +69,10 @@ public protocol JobStoreConnection: AnyObject {
 
     /// Returns jobs whose lease expired to the queue, or fails them when out of attempts.
     func rescueExpired(now: Date?, retryDelay: Duration) throws(DatabaseError) -> RescueReport
+
+    /// Clears the dead rows finished jobs leave at the head of the claim index. Cheap, because the
+    /// queue table holds live jobs only; a no-op where the engine reclaims space itself.
+    func vacuumQueue() throws(DatabaseError)
 
     /// Reads a deployment-wide setting.
     func setting(_ name: String) throws(DatabaseError) -> String?
@@ -150,6 +164,30 @@ public struct ClaimRequest: Sendable {
     }
 }
 
+/// How a caller holds a job it writes to.
+public enum JobOwnership: Sendable, Hashable {
+    /// The worker's open transaction took the job out of the queue with a batch claim: writes
+    /// record the job from what the claim returned.
+    case taken(by: String)
+    /// The worker holds the job's lease from a durable claim; writes check the lease.
+    case leased(by: String)
+
+    /// The worker acting on the job, recorded on its audit or failure record.
+    public var worker: String {
+        switch self {
+        case .taken(let worker), .leased(let worker): worker
+        }
+    }
+
+    /// The lease holder to check, or nil when the job was taken by the caller's transaction.
+    public var leaseHolder: String? {
+        switch self {
+        case .taken: nil
+        case .leased(let worker): worker
+        }
+    }
+}
+
 /// A job a worker holds: what its handler needs, and nothing more.
 public struct ClaimedJob: Sendable {
     public var jid: JobID
@@ -162,10 +200,12 @@ public struct ClaimedJob: Sendable {
     public var maxAttempts: Int
     public var createdAt: Date
     public var legalDueAt: Date
+    /// When the job's first attempt started, if an earlier attempt ran.
+    public var startedAt: Date?
 
     public init(
         jid: JobID, tenant: Tenant, kind: JobKind, mode: ErasureMode, customerKey: CustomerKey, attempt: Int, maxAttempts: Int,
-        createdAt: Date, legalDueAt: Date
+        createdAt: Date, legalDueAt: Date, startedAt: Date? = nil
     ) {
         self.jid = jid
         self.tenant = tenant
@@ -176,6 +216,7 @@ public struct ClaimedJob: Sendable {
         self.maxAttempts = maxAttempts
         self.createdAt = createdAt
         self.legalDueAt = legalDueAt
+        self.startedAt = startedAt
     }
 }
 
@@ -185,6 +226,7 @@ public struct JobCompletion: Sendable {
     /// HMAC-SHA-256 of the customer key under the audit secret: the only form of the key kept.
     public var keyHash: String
     public var result: JobResult
+    /// When this attempt started; the job's first start when it is its first attempt.
     public var startedAt: Date
 
     public init(job: ClaimedJob, keyHash: String, result: JobResult, startedAt: Date) {
@@ -219,10 +261,11 @@ extension ClaimedJob {
         }
         tenant = Tenant(trusted: try row.string("tenant"))
         customerKey = CustomerKey(trusted: try row.string("customer_key"))
-        attempt = try row.int("attempts")
+        attempt = try row.int("attempt")
         maxAttempts = try row.int("max_attempts")
         createdAt = try row.date("created_at")
         legalDueAt = try row.date("legal_due_at")
+        startedAt = row.optionalDate("started_at")
     }
 }
 

@@ -15,16 +15,19 @@ extension WorkerPool {
         public var archiveDelay: Duration
         public var retryBackoff: RetryBackoff
         public var reconnectBackoff: RetryBackoff
+        /// Finished jobs after which the pool VACUUMs the queue table; 0 leaves it to autovacuum.
+        public var vacuumThreshold: Int
 
         public static let defaultBatchSize = 100
         public static let defaultLease: Duration = .seconds(60)
         public static let defaultShutdownTimeout: Duration = .seconds(30)
+        public static let defaultVacuumThreshold = 20_000
 
         public init(
             workers: Int = 4, batchSize: Int = Configuration.defaultBatchSize, pollInterval: Duration = .seconds(1),
             lease: Duration = Configuration.defaultLease, shutdownTimeout: Duration = Configuration.defaultShutdownTimeout,
             archiveDelay: Duration = ArchiveCutoff.defaultDelay, retryBackoff: RetryBackoff = .jobs,
-            reconnectBackoff: RetryBackoff = .reconnect
+            reconnectBackoff: RetryBackoff = .reconnect, vacuumThreshold: Int = Configuration.defaultVacuumThreshold
         ) {
             self.workers = max(1, workers)
             self.batchSize = max(1, batchSize)
@@ -34,6 +37,7 @@ extension WorkerPool {
             self.archiveDelay = archiveDelay
             self.retryBackoff = retryBackoff
             self.reconnectBackoff = reconnectBackoff
+            self.vacuumThreshold = max(0, vacuumThreshold)
         }
 
         /// Defaults for an engine: SQLite has one writer, so more than one worker only adds lock waits.

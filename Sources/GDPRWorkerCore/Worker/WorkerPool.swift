@@ -26,8 +26,10 @@ public final class WorkerPool: Service, @unchecked Sendable {
     private let phase = Mutex(Phase.idle)
     private let threads = DispatchGroup()
     private let workerThreads = DispatchGroup()
-    /// Signalled once every worker has returned, which ends the lease keeper.
+    /// Signalled once every worker has returned, which ends the upkeep thread.
     private let workersReturned = DispatchSemaphore(value: 0)
+    /// Jobs completed since the queue table was last vacuumed.
+    private let completedSinceVacuum = Atomic<Int>(0)
     private var workers: [Worker] = []
 
     enum Phase: Equatable {
@@ -101,7 +103,7 @@ public final class WorkerPool: Service, @unchecked Sendable {
         }
         workerThreads.notify(queue: .global()) { [workersReturned] in workersReturned.signal() }
         launch("listener") { self.listen() }
-        launch("lease keeper") { self.keepLeases() }
+        launch("upkeep") { self.upkeep() }
     }
 
     /// Stops claiming; in-flight batches get `shutdownTimeout` to finish before they are interrupted.
@@ -125,6 +127,11 @@ public final class WorkerPool: Service, @unchecked Sendable {
             logger.warning("shutdown timeout passed: interrupting in-flight jobs and returning them to the queue")
             workers.forEach { $0.interrupt() }
         }
+    }
+
+    /// Counts finished jobs towards the next VACUUM of the queue table.
+    func recordCompletions(_ count: Int) {
+        completedSinceVacuum.add(count, ordering: .relaxed)
     }
 
     /// Resumes once every thread has returned.
@@ -159,6 +166,8 @@ public final class WorkerPool: Service, @unchecked Sendable {
                 let source = try store.makeWakeupSource()
                 defer { source.close() }
                 failures = 0
+                // Jobs inserted before the source was listening sent wake-ups nobody heard: look now.
+                wakeSignal.wakeAll()
                 while isRunning {
                     if try source.wait(timeout: min(configuration.pollInterval, .seconds(1))) { wakeSignal.wakeAll() }
                 }
@@ -170,21 +179,38 @@ public final class WorkerPool: Service, @unchecked Sendable {
         }
     }
 
-    /// Extends the leases of this pool's jobs every third of a lease, for as long as any worker
-    /// runs, shutdown included: a job finishing after SIGTERM must not be rescued from under it.
-    private func keepLeases() {
-        let interval = configuration.lease / 3
+    /// Upkeep for as long as any worker runs, shutdown included:
+    /// - extends the leases of this pool's durably claimed jobs every third of a lease, so a job
+    ///   finishing after SIGTERM is not rescued from under it;
+    /// - VACUUMs the queue table once `vacuumThreshold` jobs have finished since the last time.
+    ///   Finished jobs leave dead entries at the head of the claim index, and autovacuum wakes
+    ///   only once a minute: at thousands of jobs a second, claims would walk ever more of them.
+    private func upkeep() {
+        let tick: Duration = .milliseconds(250)
+        let leaseInterval = configuration.lease / 3
+        var sinceLeases: Duration = .zero
         var connection: (any JobStoreConnection)?
         defer { connection?.database.close() }
-        while workersReturned.wait(timeout: .now() + interval.seconds) == .timedOut {
+        while workersReturned.wait(timeout: .now() + tick.seconds) == .timedOut {
+            sinceLeases += tick
+            let vacuumDue = configuration.vacuumThreshold > 0 && completedSinceVacuum.load(ordering: .relaxed) >= configuration.vacuumThreshold
+            let leasesDue = sinceLeases >= leaseInterval
+            guard vacuumDue || leasesDue else { continue }
             do {
                 if connection == nil || connection?.database.isBroken == true {
                     connection?.database.close()
                     connection = try store.connect()
                 }
-                _ = try connection?.extendLeases(workers: workers.map(\.id), lease: configuration.lease, now: timeSource.override)
+                if leasesDue {
+                    sinceLeases = .zero
+                    _ = try connection?.extendLeases(workers: workers.map(\.id), lease: configuration.lease, now: timeSource.override)
+                }
+                if vacuumDue {
+                    completedSinceVacuum.store(0, ordering: .relaxed)
+                    try connection?.vacuumQueue()
+                }
             } catch {
-                logger.warning("could not extend job leases", metadata: ["error": "\(error)"])
+                logger.warning("queue upkeep failed; retrying", metadata: ["error": "\(error)"])
                 connection?.database.close()
                 connection = nil
             }

@@ -1,0 +1,116 @@
+import Foundation
+import GDPRWorkerCore
+import GDPRWorkerSchema
+import Hummingbird
+import Logging
+import Prometheus
+
+/// Builds the HTTP API: the Voyado-compatible job endpoints, health, metrics and the OpenAPI document.
+///
+/// The application is a swift-service-lifecycle `Service`; `gdpr-worker serve` runs it in one
+/// service group with the worker pool. Every database call goes through a
+/// `BlockingConnectionPool`, so no blocking libpq or SQLite call ever runs on an event loop.
+public enum APIServer {
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        /// The archive delay, to tell clients when a waiting job becomes eligible.
+        public var archiveDelay: Duration
+        public var requiresArchiveWatermark: Bool
+        /// How long a key lookup is trusted: a revoked key stops working within this time.
+        public var apiKeyCacheTTL: Duration
+        /// How many finished jobs' statuses are kept in memory for pollers.
+        public var statusCacheCapacity: Int
+
+        public static let defaultPort = 8080
+
+        public init(
+            host: String = "127.0.0.1", port: Int = Configuration.defaultPort, archiveDelay: Duration = ArchiveCutoff.defaultDelay,
+            requiresArchiveWatermark: Bool = false, apiKeyCacheTTL: Duration = .seconds(5), statusCacheCapacity: Int = 10_000
+        ) {
+            self.host = host
+            self.port = port
+            self.archiveDelay = archiveDelay
+            self.requiresArchiveWatermark = requiresArchiveWatermark
+            self.apiKeyCacheTTL = apiKeyCacheTTL
+            self.statusCacheCapacity = statusCacheCapacity
+        }
+    }
+
+    /// The routes and the methods they accept, exactly as `schema/openapi.yaml` documents them.
+    public static var routes: [String: [HTTPRequest.Method]] {
+        JobRoutes.paths.merging([
+            "/health": [.get], "/health/ready": [.get], "/metrics": [.get], "/openapi.yaml": [.get],
+        ]) { $1 }
+    }
+
+    public static func makeApplication(
+        configuration: Configuration, database: BlockingConnectionPool, registry: PrometheusCollectorRegistry, logger: Logger,
+        timeSource: TimeSource = .database, onEnqueue: @escaping @Sendable () -> Void = {}
+    ) -> some ApplicationProtocol {
+        let router = makeRouter(configuration: configuration, database: database, registry: registry, timeSource: timeSource, onEnqueue: onEnqueue)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gdpr-worker"),
+            logger: logger)
+    }
+
+    static func makeRouter(
+        configuration: Configuration, database: BlockingConnectionPool, registry: PrometheusCollectorRegistry, timeSource: TimeSource,
+        onEnqueue: @escaping @Sendable () -> Void
+    ) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: APIErrorMiddleware(routes: routes))
+        router.add(middleware: MetricsMiddleware())
+
+        router.get("/health") { _, _ in
+            Response.json(["status": "ok"])
+        }
+        router.get("/health/ready") { _, _ in
+            let version = try await database.withConnection { try $0.schemaVersion() }
+            guard let version else {
+                throw APIError(.serviceUnavailable, code: "schema_missing", message: "the database has no gdpr-worker schema; run gdpr-worker migrate")
+            }
+            return Response.json(Readiness(status: "ok", database: "ok", schemaVersion: version))
+        }
+
+        let queueMetrics = QueueMetrics(registry: registry)
+        let cutoff = ArchiveCutoff(delay: configuration.archiveDelay, requiresWatermark: configuration.requiresArchiveWatermark)
+        router.get("/metrics") { _, context in
+            do {
+                let statistics = try await database.withConnection { try $0.statistics(cutoff: cutoff, now: timeSource.override) }
+                queueMetrics.update(statistics)
+            } catch {
+                context.logger.warning("metrics could not read the queue", metadata: ["error": "\(error)"])
+                queueMetrics.databaseUnreachable()
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+
+        router.get("/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml"],
+                body: .init(byteBuffer: ByteBuffer(string: EmbeddedSchema.file("openapi.yaml") ?? "")))
+        }
+
+        let jobs = JobRoutes(
+            database: database, statusCache: JobStatusCache(capacity: configuration.statusCacheCapacity), cutoff: cutoff,
+            timeSource: timeSource, onEnqueue: onEnqueue)
+        jobs.register(
+            on: router.group("/api/v2/event-data")
+                .add(middleware: APIKeyAuthenticator(keys: APIKeyCache(database: database, ttl: configuration.apiKeyCacheTTL))))
+        return router
+    }
+
+    private struct Readiness: Encodable {
+        let status: String
+        let database: String
+        let schemaVersion: Int
+
+        enum CodingKeys: String, CodingKey {
+            case status, database, schemaVersion = "schema_version"
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GDPRWorkerCore
+import Hummingbird
+import Logging
+
+/// The Voyado-compatible job endpoints under `/api/v2/event-data`.
+struct JobRoutes: Sendable {
+    let database: BlockingConnectionPool
+    let statusCache: JobStatusCache
+    let cutoff: ArchiveCutoff
+    let timeSource: TimeSource
+    /// Called after a new job is stored, to wake this process's idle workers.
+    let onEnqueue: @Sendable () -> Void
+
+    static let paths: [String: [HTTPRequest.Method]] = [
+        "/api/v2/event-data/create-remove-customer-job": [.post],
+        "/api/v2/event-data/create-export-customer-job": [.post],
+        "/api/v2/event-data/job-status": [.get],
+    ]
+
+    func register(on group: RouterGroup<APIRequestContext>) {
+        group.post("create-remove-customer-job") { request, context in
+            try await create(.remove, request, context)
+        }
+        group.post("create-export-customer-job") { request, context in
+            try await create(.export, request, context)
+        }
+        group.get("job-status") { request, context in
+            try await status(request, context)
+        }
+    }
+
+    /// `{"jid","status":"started"}`, or the pending job of the same tenant, kind, mode and key.
+    private func create(_ kind: JobKind, _ request: Request, _ context: APIRequestContext) async throws -> Response {
+        var request = request
+        _ = try await request.collectBody(upTo: context.maxUploadSize)
+        let query = try QueryParameters(request.uri)
+        let key = try CustomerKey(try query.required("customerKey", code: .invalidCustomerKey))
+        let mode = try ErasureMode(parsing: query["mode"] ?? ErasureMode.anonymise.rawValue)
+        let tenant = try tenant(of: context)
+        let enqueued = try await database.withConnection { connection in
+            try connection.enqueue(EnqueueRequest(customerKey: key, tenant: tenant, kind: kind, mode: mode, deduplicate: true))
+        }
+        if !enqueued.deduplicated { onEnqueue() }
+        context.logger.info(
+            "job created", metadata: ["jid": "\(enqueued.jid)", "kind": "\(kind.rawValue)", "deduplicated": "\(enqueued.deduplicated)"])
+        return .json(CreatedJob(jid: enqueued.jid.description, status: JobStatus.started.rawValue))
+    }
+
+    /// The status of one of the tenant's jobs; another tenant's job is not found, not forbidden.
+    private func status(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let query = try QueryParameters(request.uri)
+        let jid = try JobID(parsing: try query.required("jid", code: .invalidJobID))
+        let tenant = try tenant(of: context)
+        if let cached = statusCache.report(for: jid, tenant: tenant) { return .json(cached) }
+        let cutoff = self.cutoff
+        let found = try await database.withConnection { connection -> (Job, Date?)? in
+            guard let job = try connection.job(jid, tenant: tenant) else { return nil }
+            let needsWatermark = cutoff.requiresWatermark && job.state == .pending && job.kind == .remove
+            return (job, needsWatermark ? try connection.setting(ArchiveCutoff.watermarkSetting).flatMap(Timestamp.parse) : nil)
+        }
+        guard let (job, watermark) = found else {
+            return .json(JobStatusReport.notFound(jid.description), status: .notFound)
+        }
+        var effectiveCutoff = cutoff
+        effectiveCutoff.watermark = watermark
+        let report = JobStatusReport(job: job, now: timeSource.localNow, cutoff: effectiveCutoff)
+        statusCache.store(report, for: jid, tenant: tenant)
+        return .json(report)
+    }
+
+    private func tenant(of context: APIRequestContext) throws -> Tenant {
+        guard let tenant = context.tenant else { throw APIError.unauthorized("the Api-Key header is missing") }
+        return tenant
+    }
+
+    private struct CreatedJob: Encodable {
+        let jid: String
+        let status: String
+    }
+}

@@ -1,0 +1,48 @@
+import GDPRWorkerCore
+import Prometheus
+
+/// Gauges of the live queue, refreshed from the database on every scrape.
+///
+/// Read at scrape time rather than sampled, so Prometheus sees the queue as it is; if the database
+/// is down the scrape still answers, with `gdpr_worker_database_up 0` and the last values.
+final class QueueMetrics: Sendable {
+    private let waiting: Gauge
+    private let eligible: Gauge
+    private let running: Gauge
+    private let oldestEligibleAge: Gauge
+    private let pastDue: Gauge
+    private let nearDue: Gauge
+    private let failed: Gauge
+    private let databaseUp: Gauge
+
+    init(registry: PrometheusCollectorRegistry) {
+        func gauge(_ name: String, unit: String = "", _ help: String, labels: [(String, String)] = []) -> Gauge {
+            registry.makeGauge(
+                descriptor: MetricNameDescriptor(namespace: "gdpr_worker", metricName: name, unitName: unit, helpText: help), labels: labels)
+        }
+        let phases = "Unfinished jobs by phase"
+        waiting = gauge("queue_jobs", phases, labels: [("phase", "waiting_for_archive")])
+        eligible = gauge("queue_jobs", phases, labels: [("phase", "queued")])
+        running = gauge("queue_jobs", phases, labels: [("phase", "running")])
+        oldestEligibleAge = gauge("queue_oldest_eligible_age", unit: "seconds", "Age of the oldest job past its archive cutoff and not yet claimed")
+        pastDue = gauge("jobs_past_legal_due", "Unfinished jobs past their legal due date (creation + 1 month, GDPR Art. 12(3))")
+        nearDue = gauge("jobs_near_legal_due", "Unfinished jobs due within 7 days")
+        failed = gauge("jobs_failed", "Failed jobs: erasures that did not happen and need a human")
+        databaseUp = gauge("database_up", "1 if the last scrape reached the database")
+    }
+
+    func update(_ statistics: QueueStatistics) {
+        waiting.set(Int64(statistics.waitingForArchive))
+        eligible.set(Int64(statistics.eligible))
+        running.set(Int64(statistics.running))
+        oldestEligibleAge.set(statistics.oldestEligibleAge)
+        pastDue.set(Int64(statistics.pastLegalDue))
+        nearDue.set(Int64(statistics.nearLegalDue))
+        failed.set(Int64(statistics.failed))
+        databaseUp.set(Int64(1))
+    }
+
+    func databaseUnreachable() {
+        databaseUp.set(Int64(0))
+    }
+}

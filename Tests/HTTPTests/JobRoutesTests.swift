@@ -1,0 +1,113 @@
+import Foundation
+import GDPRWorkerCore
+import GDPRWorkerTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("HTTP: job endpoints")
+struct JobRoutesTests {
+    let removePath = "/api/v2/event-data/create-remove-customer-job"
+    let exportPath = "/api/v2/event-data/create-export-customer-job"
+    let statusPath = "/api/v2/event-data/job-status"
+
+    @Test("create-remove-customer-job answers {jid, status: started} and stores the job for the key's tenant", arguments: TestDatabase.engines)
+    func createRemove(_ engine: DatabaseEngine) async throws {
+        let harness = try APITestHarness(engine)
+        try await harness.test { client in
+            let response = try await client.execute(uri: "\(removePath)?customerKey=d9528030-509c-4e0f-b585-7168f1e9feca&mode=delete", method: .post, headers: harness.acme)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "application/json")
+            let json = response.json
+            #expect(json["status"] as? String == "started")
+            #expect(json.count == 2)
+            let jid = try JobID(parsing: try #require(json["jid"] as? String))
+            let job = try #require(try harness.database.withConnection { try $0.job(jid, tenant: nil) })
+            #expect(job.tenant.name == "acme")
+            #expect(job.kind == .remove)
+            #expect(job.mode == .delete)
+        }
+    }
+
+    @Test("a second request for the same pending key returns the same job", arguments: TestDatabase.engines)
+    func deduplication(_ engine: DatabaseEngine) async throws {
+        let harness = try APITestHarness(engine)
+        try await harness.test { client in
+            let uri = "\(removePath)?customerKey=alice%40example.com"
+            let first = try await client.execute(uri: uri, method: .post, headers: harness.acme).json["jid"] as? String
+            let second = try await client.execute(uri: uri, method: .post, headers: harness.acme).json["jid"] as? String
+            let otherTenant = try await client.execute(uri: uri, method: .post, headers: harness.globex).json["jid"] as? String
+            #expect(first != nil)
+            #expect(first == second)
+            #expect(otherTenant != first)
+        }
+        #expect(try harness.database.withConnection { try $0.database.queryFirst("SELECT count(*) AS n FROM gdpr_jobs")?.int("n") } == 2)
+    }
+
+    @Test("create-export-customer-job has the same shape", arguments: TestDatabase.engines)
+    func createExport(_ engine: DatabaseEngine) async throws {
+        let harness = try APITestHarness(engine)
+        try await harness.test { client in
+            let response = try await client.execute(uri: "\(exportPath)?customerKey=k-1", method: .post, headers: harness.acme)
+            #expect(response.status == .ok)
+            let jid = try JobID(parsing: try #require(response.json["jid"] as? String))
+            #expect(try harness.database.withConnection { try $0.job(jid, tenant: nil)?.kind } == .export)
+        }
+    }
+
+    @Test("job-status: started with details; unknown and other tenants' jobs are the contract's 404", arguments: TestDatabase.engines)
+    func status(_ engine: DatabaseEngine) async throws {
+        let harness = try APITestHarness(engine)
+        try await harness.test { client in
+            let created = try await client.execute(uri: "\(removePath)?customerKey=bob", method: .post, headers: harness.acme)
+            let jid = try #require(created.json["jid"] as? String)
+            let status = try await client.execute(uri: "\(statusPath)?jid=\(jid)", method: .get, headers: harness.acme)
+            #expect(status.status == .ok)
+            let json = status.json
+            #expect(json["jid"] as? String == jid)
+            #expect(json["status"] as? String == "started")
+            #expect(json["phase"] as? String == "waiting_for_archive")
+            #expect(json["eligible_at"] is String)
+            #expect(json["legal_due_at"] is String)
+            #expect(json["attempts"] as? Int == 0)
+            #expect(!status.text.contains("bob"))
+
+            let foreign = try await client.execute(uri: "\(statusPath)?jid=\(jid)", method: .get, headers: harness.globex)
+            #expect(foreign.status == .notFound)
+            #expect(foreign.text == #"{"jid":"\#(jid)","status":"not_found"}"#)
+
+            let unknown = "d9528030-509c-4e0f-b585-7168f1e9feca"
+            let missing = try await client.execute(uri: "\(statusPath)?jid=\(unknown)", method: .get, headers: harness.acme)
+            #expect(missing.status == .notFound)
+            #expect(missing.text == #"{"jid":"\#(unknown)","status":"not_found"}"#)
+        }
+    }
+
+    @Test("a done job reports its per-table counts", arguments: TestDatabase.engines)
+    func doneJob(_ engine: DatabaseEngine) async throws {
+        let harness = try APITestHarness(engine)
+        let jid = try harness.database.withConnection { connection in
+            let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("carol"), tenant: try Tenant("acme"))).jid
+            let claimed = try connection.claim(ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
+            try connection.database.transaction {
+                _ = try connection.lockOwned([jid], worker: "w")
+                let result = JobResult(keys: 3, tables: [.init(table: "customers", method: "anonymise", rows: 1, fields: 5)])
+                _ = try connection.complete([JobCompletion(job: claimed[0], keyHash: "h", result: result, startedAt: Date())], ownership: .leased(by: "w"), now: nil)
+            }
+            return jid
+        }
+        try await harness.test { client in
+            for _ in 0..<2 {
+                let response = try await client.execute(uri: "\(statusPath)?jid=\(jid)", method: .get, headers: harness.acme)
+                let json = response.json
+                #expect(json["status"] as? String == "done")
+                #expect(json["phase"] as? String == "done")
+                #expect(json["keys"] as? Int == 3)
+                let tables = try #require(json["tables"] as? [[String: Any]])
+                #expect(tables.first?["table"] as? String == "customers")
+                #expect(tables.first?["rows"] as? Int == 1)
+                #expect(tables.first?["fields"] as? Int == 5)
+            }
+        }
+    }
+}
