@@ -138,6 +138,24 @@ extension ErasureTests {
             #expect(entries.contains { $0.description.hasPrefix("customers: columns: missing") })
         }
 
+        @Test("a column added while the worker runs stops erasure once the catalog is read again", arguments: TestDatabase.engines)
+        func catalogRefresh(_ engine: DatabaseEngine) async throws {
+            var configuration = ErasureHarness.configuration()
+            configuration.catalogRefresh = .zero
+            let harness = try await ErasureHarness.make(engine, customers: 5, configuration: configuration)
+            #expect(try ErasureHarness.result(try await harness.run([ShopSample.customerKey(1)])[ShopSample.customerKey(1)]).rowsAffected > 0)
+            try await harness.execute("ALTER TABLE customers ADD COLUMN nickname text")
+            let before = try await harness.snapshotAll()
+            let outcome = try await harness.run([ShopSample.customerKey(2)])[ShopSample.customerKey(2)]
+            guard case .failed(let failure)? = outcome else {
+                Issue.record("the job ran with an unclassified column")
+                return
+            }
+            #expect(failure.code == .dataMap)
+            #expect(failure.reason.contains("customers.nickname"))
+            #expect(ErasureHarness.changes(before, try await harness.snapshotAll()).isEmpty)
+        }
+
         @Test("the handler refuses a map with problems, and fails jobs with a reason that names the problem", arguments: [DatabaseEngine.sqlite])
         func handlerRefuses(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, customers: 3)

@@ -58,8 +58,10 @@ struct ErasurePlan: Sendable {
         /// columns rekeyed and columns pointing at deleted rows set to NULL.
         var retain: [Rewrite]
 
-        var reachWorkTable: String = ""
-        var chunkWorkTable: String = ""
+        /// The work tables of the table's reached rows and chunk list, named once the plan's
+        /// fingerprint is known.
+        var reachWorkTable = ""
+        var chunkWorkTable = ""
 
         /// The writes of a mode, or nil when the mode deletes the rows.
         func rewrites(for mode: ErasureMode) -> [Rewrite]? {

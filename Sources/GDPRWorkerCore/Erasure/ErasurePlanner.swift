@@ -100,7 +100,16 @@ struct ErasurePlanner {
             report(.missingPrimaryKey, table: table.name, "has no primary key; add one, or name a unique column with primary_key")
         }
         for name in keyNames {
-            if let column = live.column(name) { primaryKey.append(column) } else { report(.missingColumn, table: table.name, column: name, "primary_key names a column the table does not have") }
+            guard let column = live.column(name) else {
+                report(.missingColumn, table: table.name, column: name, "primary_key names a column the table does not have")
+                continue
+            }
+            if !column.category.canHoldKeys {
+                report(
+                    .keyTypeMismatch, table: table.name, column: name,
+                    "primary key column of type \(column.declaredType) cannot locate rows; declare primary_key with text, uuid or integer columns")
+            }
+            primaryKey.append(column)
         }
         for rule in table.columns where live.column(rule.column) == nil {
             report(.missingColumn, table: table.name, column: rule.column, "no such column in the database")
