@@ -25,6 +25,24 @@ extension ErasureTests {
             #expect(ErasureHarness.changes(before, try await together.snapshotAll()) == counted)
         }
 
+        @Test("two jobs for the same customer in one batch both finish, and each row is counted once", arguments: TestDatabase.engines)
+        func sameCustomerTwice(_ engine: DatabaseEngine) async throws {
+            let harness = try await ErasureHarness.make(engine)
+            let before = try await harness.snapshotAll()
+            let jids = try await harness.withConnection { connection in
+                try ["customer-000004", "session-000004-2"].map { try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey($0), mode: .delete)).jid }
+            }
+            let outcomes = try await harness.withConnection { connection in
+                let claimed = try connection.claim(ClaimRequest(worker: harness.worker, limit: 10, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
+                return try harness.processBlocking(claimed, on: connection.database)
+            }
+            let results = try jids.map { try ErasureHarness.result(outcomes[$0]) }
+            #expect(results.allSatisfy { $0.keys == 5 })
+            var counted: [String: Int] = [:]
+            for result in results { for table in result.tables { counted[table.table, default: 0] += table.rows } }
+            #expect(ErasureHarness.changes(before, try await harness.snapshotAll()) == counted)
+        }
+
         @Test("a batch mixing export, delete and anonymise does each job's own work", arguments: TestDatabase.engines)
         func mixed(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine)
