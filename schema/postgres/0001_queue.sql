@@ -105,8 +105,10 @@ CREATE TABLE gdpr_audit (
     worker           text        NOT NULL
 );
 
+-- No foreign key to gdpr_audit: both are written by the same statement, and the key's check is a
+-- cached plan that PostgreSQL chose while gdpr_audit was empty, a sequential scan per row ever after.
 CREATE TABLE gdpr_audit_tables (
-    jid              uuid   NOT NULL REFERENCES gdpr_audit (jid),
+    jid              uuid   NOT NULL,
     table_name       text   NOT NULL,
     method           text   NOT NULL,
     rows_affected    bigint NOT NULL,

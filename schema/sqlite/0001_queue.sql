@@ -77,8 +77,9 @@ CREATE TABLE gdpr_audit (
     worker           TEXT    NOT NULL
 ) STRICT;
 
+-- No foreign key to gdpr_audit, as on PostgreSQL: both are written together by `complete`.
 CREATE TABLE gdpr_audit_tables (
-    jid              TEXT    NOT NULL REFERENCES gdpr_audit (jid),
+    jid              TEXT    NOT NULL,
     table_name       TEXT    NOT NULL,
     method           TEXT    NOT NULL,
     rows_affected    INTEGER NOT NULL,
