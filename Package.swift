@@ -132,6 +132,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SweepTests",
+            dependencies: ["GDPRWorkerCore", "GDPRWorkerTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "HTTPTests",
             dependencies: [
                 "GDPRWorkerHTTP", "GDPRWorkerSchema", "GDPRWorkerPostgres", "GDPRWorkerSQLite", "GDPRWorkerTestSupport",

@@ -27,6 +27,10 @@ struct CheckCommand: AsyncParsableCommand {
             throw CommandError(message: "the data map \(path) has \(problems.count) problem\(problems.count == 1 ? "" : "s")", code: CommandFailure.dataError)
         }
         let map = try DataMap(contentsOf: path)
+        guard !map.tables.isEmpty else {
+            print("data map OK, but it maps no tables: jobs will finish without erasing anything")
+            return
+        }
         let archives = map.archivePairs.count
         print(
             "data map OK: \(map.tables.count) tables\(archives > 0 ? " and \(archives) archive table\(archives == 1 ? "" : "s")" : ""), "

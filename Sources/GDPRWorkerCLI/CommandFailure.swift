@@ -33,6 +33,8 @@ enum CommandFailure {
             default:
                 return (error.message, software)
             }
+        case let error as DataMapError:
+            return ("the data map is invalid: \(error)", dataError)
         case let failure as CommandError:
             return (failure.message, failure.code)
         default:

@@ -3,6 +3,7 @@ import Foundation
 import GDPRWorkerCore
 import GDPRWorkerPostgres
 import GDPRWorkerSQLite
+import Logging
 
 /// Options every command takes. Each falls back to a `GDPR_WORKER_…` environment variable, so a
 /// deployment configures the process once and cron lines stay short.
@@ -50,6 +51,23 @@ struct GlobalOptions: ParsableArguments {
     func resolvedDataMapPath() -> String? {
         guard let path = dataMap ?? environment["GDPR_WORKER_DATA_MAP"], !path.isEmpty else { return nil }
         return path
+    }
+
+    /// Sends logs to standard error at the configured level, once per process, and returns the logger.
+    /// Lines carry job ids, kinds and attempts; never a customer key or a data value.
+    func bootstrapLogging() throws(InputError) -> Logger {
+        let text = logLevel ?? environment["GDPR_WORKER_LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            throw InputError(.invalidArgument, "--log-level must be one of: trace, debug, info, notice, warning, error, critical")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "gdpr-worker")
+        logger.logLevel = level
+        return logger
     }
 
     /// Opens the store the URL names.

@@ -16,9 +16,13 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let jobID = try JobID(parsing: jid)
-        let cutoff = ArchiveCutoff(delay: try options.resolvedArchiveDelay())
+        var cutoff = ArchiveCutoff(delay: try options.resolvedArchiveDelay())
         let connection = try options.connectMigrated()
         defer { connection.database.close() }
+        if let path = options.resolvedDataMapPath(), try DataMap(contentsOf: path).requiresArchiveWatermark {
+            cutoff.requiresWatermark = true
+            cutoff.watermark = try connection.setting(ArchiveCutoff.watermarkSetting).flatMap(Timestamp.parse)
+        }
         guard let job = try connection.job(jobID, tenant: nil) else {
             print(JobStatusReport.notFound(jobID.description).json)
             throw ExitCode.failure

@@ -40,15 +40,17 @@ public enum APIServer {
     /// The routes and the methods they accept, exactly as `schema/openapi.yaml` documents them.
     public static var routes: [String: [HTTPRequest.Method]] {
         JobRoutes.paths.merging([
+            ExportRoutes.path: [.get],
             "/health": [.get], "/health/ready": [.get], "/metrics": [.get], "/openapi.yaml": [.get],
         ]) { $1 }
     }
 
     public static func makeApplication(
-        configuration: Configuration, database: BlockingConnectionPool, registry: PrometheusCollectorRegistry, logger: Logger,
-        timeSource: TimeSource = .database, onEnqueue: @escaping @Sendable () -> Void = {}
+        configuration: Configuration, database: BlockingConnectionPool, exports: ExportStore, registry: PrometheusCollectorRegistry,
+        logger: Logger, timeSource: TimeSource = .database, onEnqueue: @escaping @Sendable () -> Void = {}
     ) -> some ApplicationProtocol {
-        let router = makeRouter(configuration: configuration, database: database, registry: registry, timeSource: timeSource, onEnqueue: onEnqueue)
+        let router = makeRouter(
+            configuration: configuration, database: database, exports: exports, registry: registry, timeSource: timeSource, onEnqueue: onEnqueue)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gdpr-worker"),
@@ -56,8 +58,8 @@ public enum APIServer {
     }
 
     static func makeRouter(
-        configuration: Configuration, database: BlockingConnectionPool, registry: PrometheusCollectorRegistry, timeSource: TimeSource,
-        onEnqueue: @escaping @Sendable () -> Void
+        configuration: Configuration, database: BlockingConnectionPool, exports: ExportStore, registry: PrometheusCollectorRegistry,
+        timeSource: TimeSource, onEnqueue: @escaping @Sendable () -> Void
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: APIErrorMiddleware(routes: routes))
@@ -98,9 +100,10 @@ public enum APIServer {
         let jobs = JobRoutes(
             database: database, statusCache: JobStatusCache(capacity: configuration.statusCacheCapacity), cutoff: cutoff,
             timeSource: timeSource, onEnqueue: onEnqueue)
-        jobs.register(
-            on: router.group("/api/v2/event-data")
-                .add(middleware: APIKeyAuthenticator(keys: APIKeyCache(database: database, ttl: configuration.apiKeyCacheTTL))))
+        let api = router.group("/api/v2/event-data")
+            .add(middleware: APIKeyAuthenticator(keys: APIKeyCache(database: database, ttl: configuration.apiKeyCacheTTL)))
+        jobs.register(on: api)
+        ExportRoutes(database: database, exports: exports).register(on: api)
         return router
     }
 

@@ -29,6 +29,8 @@ public struct SQLiteJobStore: JobStore {
 public final class SQLiteJobStoreConnection: JobStoreConnection {
     public let sqlite: SQLiteConnection
     public var database: any DatabaseConnection { sqlite }
+    /// The descriptor of the held sweep lock file, if this connection holds it.
+    var sweepLock: Int32?
 
     init(database: SQLiteConnection) {
         sqlite = database

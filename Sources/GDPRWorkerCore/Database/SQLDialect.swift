@@ -73,6 +73,20 @@ public protocol SQLDialect: Sendable {
     /// A text expression with the JSON object of one row of `alias`, every column included.
     func rowJSON(alias: String, columns: [DatabaseCatalog.Column]) -> String
 
+    // MARK: Archive
+
+    /// The statements that move one batch of rows older than a cutoff from a hot table to its
+    /// archive, in one transaction: the first placeholder is the cutoff instant, the second the
+    /// batch size. The first statement's changed-row count is the number of rows moved.
+    func archiveBatch(hot: String, archive: String, timeColumn: String, columns: [String]) -> [String]
+
+    /// A condition true for rows whose `timeColumn` is before the instant in placeholder 1.
+    func isBefore(_ timeColumn: String) -> String
+
+    /// A text expression with the instant in `timeColumn` as `Timestamp.parse` reads it; its
+    /// values sort in time order.
+    func instantText(_ timeColumn: String) -> String
+
     // MARK: Catalog
 
     /// Reads the tables, columns, primary keys and foreign keys of the schema erasure works in.

@@ -74,6 +74,25 @@ public protocol JobStoreConnection: AnyObject {
     /// queue table holds live jobs only; a no-op where the engine reclaims space itself.
     func vacuumQueue() throws(DatabaseError)
 
+    /// Takes the session lock that lets one archive sweep run at a time; false if another holds it.
+    func acquireSweepLock() throws(DatabaseError) -> Bool
+
+    /// Releases the sweep lock.
+    func releaseSweepLock()
+
+    /// Moves the archive watermark forward to `instant`, never back; returns it before and after,
+    /// as stored.
+    func advanceArchiveWatermark(to instant: Date) throws(DatabaseError) -> (previous: Date?, current: Date)
+
+    /// Pending remove jobs created in `(after, upTo]`: the jobs a watermark advance releases.
+    func countRemoveJobs(createdAfter after: Date?, upTo: Date) throws(DatabaseError) -> Int
+
+    /// Wakes idle workers in every process, after a sweep released jobs.
+    func wakeWorkers() throws(DatabaseError)
+
+    /// Deletes failed jobs (and with them the customer keys they kept) that failed before `cutoff`.
+    func pruneFailedJobs(failedBefore cutoff: Date) throws(DatabaseError) -> Int
+
     /// Reads a deployment-wide setting.
     func setting(_ name: String) throws(DatabaseError) -> String?
 

@@ -48,6 +48,7 @@ final class Worker: @unchecked Sendable {
                 failures = 0
                 let seen = pool.wakeSignal.current
                 if try processBatch(on: connection) == 0 {
+                    if pool.configuration.exitWhenIdle { break }
                     pool.wakeSignal.wait(after: seen, timeout: pool.configuration.pollInterval)
                 }
             } catch {

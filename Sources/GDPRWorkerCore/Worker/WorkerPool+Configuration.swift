@@ -17,6 +17,8 @@ extension WorkerPool {
         public var reconnectBackoff: RetryBackoff
         /// Finished jobs after which the pool VACUUMs the queue table; 0 leaves it to autovacuum.
         public var vacuumThreshold: Int
+        /// Stop once no job is eligible, rather than wait for more: `gdpr-worker work --drain`.
+        public var exitWhenIdle: Bool
 
         public static let defaultBatchSize = 100
         public static let defaultLease: Duration = .seconds(60)
@@ -27,7 +29,8 @@ extension WorkerPool {
             workers: Int = 4, batchSize: Int = Configuration.defaultBatchSize, pollInterval: Duration = .seconds(1),
             lease: Duration = Configuration.defaultLease, shutdownTimeout: Duration = Configuration.defaultShutdownTimeout,
             archiveDelay: Duration = ArchiveCutoff.defaultDelay, retryBackoff: RetryBackoff = .jobs,
-            reconnectBackoff: RetryBackoff = .reconnect, vacuumThreshold: Int = Configuration.defaultVacuumThreshold
+            reconnectBackoff: RetryBackoff = .reconnect, vacuumThreshold: Int = Configuration.defaultVacuumThreshold,
+            exitWhenIdle: Bool = false
         ) {
             self.workers = max(1, workers)
             self.batchSize = max(1, batchSize)
@@ -38,6 +41,7 @@ extension WorkerPool {
             self.retryBackoff = retryBackoff
             self.reconnectBackoff = reconnectBackoff
             self.vacuumThreshold = max(0, vacuumThreshold)
+            self.exitWhenIdle = exitWhenIdle
         }
 
         /// Defaults for an engine: SQLite has one writer, so more than one worker only adds lock waits.

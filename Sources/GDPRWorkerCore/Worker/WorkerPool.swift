@@ -101,7 +101,11 @@ public final class WorkerPool: Service, @unchecked Sendable {
                 workerThreads.leave()
             }
         }
-        workerThreads.notify(queue: .global()) { [workersReturned] in workersReturned.signal() }
+        workerThreads.notify(queue: .global()) { [workersReturned] in
+            workersReturned.signal()
+            // Workers that drained the queue end the pool, listener and upkeep included.
+            self.stop()
+        }
         launch("listener") { self.listen() }
         launch("upkeep") { self.upkeep() }
     }

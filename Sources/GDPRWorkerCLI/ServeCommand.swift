@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import GDPRWorkerCore
+import Logging
+import GDPRWorkerHTTP
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API and the worker pool in one process.",
+        discussion: """
+            The Voyado-compatible job endpoints, /health, /health/ready and /metrics, with the worker pool beside them
+            (unless --no-worker). SIGTERM stops claiming and new connections, lets in-flight jobs and requests finish,
+            and exits 0.
+            """
+    )
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var worker: WorkerOptions
+
+    @Option(help: ArgumentHelp("The address to listen on.", valueName: "host"))
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("The port to listen on.", valueName: "port"))
+    var port = APIServer.Configuration.defaultPort
+
+    @Flag(name: .customLong("no-worker"), help: "Serve the API only; workers run elsewhere (`gdpr-worker work`).")
+    var noWorker = false
+
+    @Option(help: ArgumentHelp("Database connections for HTTP requests.", valueName: "n"))
+    var connections = 8
+
+    func run() async throws {
+        let logger = try options.bootstrapLogging()
+        guard (1...65535).contains(port) else { throw InputError(.invalidArgument, "--port must be between 1 and 65535") }
+        guard (1...256).contains(connections) else { throw InputError(.invalidArgument, "--connections must be between 1 and 256") }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let store = try options.store()
+        let archiveDelay = try options.resolvedArchiveDelay()
+        let exports = try worker.exportConfiguration()
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        var requiresWatermark = false
+        var onEnqueue: @Sendable () -> Void = {}
+        if noWorker {
+            _ = try options.connectMigrated().database.close()
+            if let path = options.resolvedDataMapPath() { requiresWatermark = try DataMap(contentsOf: path).requiresArchiveWatermark }
+        } else {
+            let runtime = try WorkerRuntime.prepare(options: options, exports: exports, logger: logger)
+            let pool = runtime.makePool(try worker.poolConfiguration(engine: store.engine, archiveDelay: archiveDelay))
+            requiresWatermark = runtime.handler.requiresArchiveWatermark
+            onEnqueue = { pool.wake() }
+            services += [.init(service: pool), .init(service: runtime.makeMaintenance())]
+        }
+        let application = APIServer.makeApplication(
+            configuration: .init(host: host, port: port, archiveDelay: archiveDelay, requiresArchiveWatermark: requiresWatermark),
+            database: BlockingConnectionPool(store: store, size: connections, label: "http"), exports: ExportStore(configuration: exports),
+            registry: registry, logger: logger, onEnqueue: onEnqueue)
+        services.insert(.init(service: application), at: 0)
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import GDPRWorkerCore
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+struct WorkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "work",
+        abstract: "Run the worker pool: claim eligible jobs and erase, anonymise or export.",
+        discussion: """
+            Runs until SIGTERM or SIGINT, then stops claiming, lets in-flight jobs finish within --shutdown-timeout and
+            exits 0. With --drain, exits once no job is eligible. Refuses to start on a data map that fails `check`.
+            """
+    )
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var worker: WorkerOptions
+
+    @Flag(help: "Process every job eligible now, then exit.")
+    var drain = false
+
+    func run() async throws {
+        let logger = try options.bootstrapLogging()
+        let store = try options.store()
+        let poolConfiguration = try worker.poolConfiguration(
+            engine: store.engine, archiveDelay: try options.resolvedArchiveDelay(), exitWhenIdle: drain)
+        let runtime = try WorkerRuntime.prepare(options: options, exports: try worker.exportConfiguration(), logger: logger)
+        let pool = runtime.makePool(poolConfiguration)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    // A pool that drained the queue ends the process; otherwise it only returns on shutdown.
+                    .init(service: pool, successTerminationBehavior: drain ? .gracefullyShutdownGroup : .cancelGroup),
+                    .init(service: runtime.makeMaintenance()),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+}

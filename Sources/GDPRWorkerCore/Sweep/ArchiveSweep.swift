@@ -1,0 +1,167 @@
+import Foundation
+import Logging
+
+/// One pass of archiving, run from cron, a systemd timer or a Kubernetes CronJob.
+///
+/// Voyado's remove job "works with archived data only" and starts once the data from its creation
+/// date has been archived. A sweep moves the rows of every hot table older than the archive delay
+/// into its archive table, in batches that each commit on their own; then advances the archive
+/// watermark, which releases the remove jobs it now covers; then prunes failed jobs and exports
+/// past their retention. Audit records are never pruned: they are the proof.
+///
+/// Only one sweep runs at a time (a session advisory lock on PostgreSQL, a file lock on SQLite);
+/// a second finds the lock taken and returns at once. A sweep killed between batches loses and
+/// duplicates no row, and the next sweep carries on.
+public struct ArchiveSweep {
+    public struct Configuration: Sendable {
+        /// Rows older than this are archived; the same delay remove jobs wait for.
+        public var archiveDelay: Duration
+        /// Rows moved per batch, and so per transaction.
+        public var batchSize: Int
+        /// Failed jobs (which keep their customer key) are deleted this long after they failed.
+        public var failedJobRetention: Duration
+        /// Stop after this many batches (a test hook, to simulate a sweep killed mid-way).
+        public var maximumBatches: Int?
+
+        public static let defaultBatchSize = 10_000
+        public static let defaultFailedJobRetention: Duration = .seconds(90 * 86_400)
+
+        public init(
+            archiveDelay: Duration = ArchiveCutoff.defaultDelay, batchSize: Int = Configuration.defaultBatchSize,
+            failedJobRetention: Duration = Configuration.defaultFailedJobRetention, maximumBatches: Int? = nil
+        ) {
+            self.archiveDelay = archiveDelay
+            self.batchSize = max(1, batchSize)
+            self.failedJobRetention = failedJobRetention
+            self.maximumBatches = maximumBatches
+        }
+    }
+
+    /// What a sweep did, for its summary line and its tests.
+    public struct Report: Sendable {
+        public struct Moved: Sendable, Hashable {
+            public var pair: ArchivePair
+            public var rows: Int
+        }
+
+        /// False when another sweep held the lock and this one did nothing.
+        public var ran = true
+        public var moved: [Moved] = []
+        /// Whether every row older than the cutoff was archived, so the watermark reached it.
+        public var complete = true
+        public var cutoff: Date?
+        public var watermark: Date?
+        public var jobsReleased = 0
+        public var failedJobsPruned = 0
+        public var exportsPurged = 0
+        public var duration: Duration = .zero
+
+        /// One line: rows moved per table, jobs released, rows pruned, duration.
+        public var summary: String {
+            guard ran else { return "sweep: another sweep is running; nothing to do" }
+            let tables = moved.map { "\($0.pair.hotTable)→\($0.pair.archiveTable) \($0.rows)" }.joined(separator: ", ")
+            var line = "sweep: moved \(moved.reduce(0) { $0 + $1.rows }) rows" + (tables.isEmpty ? "" : " (\(tables))")
+            if let watermark { line += "; archived until \(Timestamp.format(watermark))" }
+            if !complete { line += " (rows locked by erasures in progress are left for the next sweep)" }
+            line += "; released \(jobsReleased) jobs; pruned \(failedJobsPruned) failed jobs and \(exportsPurged) exports"
+            return line + String(format: "; %.2fs", duration.seconds)
+        }
+    }
+
+    /// Progress of the batches of one table, for a progress bar on a terminal.
+    public struct Progress: Sendable {
+        public var pair: ArchivePair
+        public var moved: Int
+        /// The rows older than the cutoff when the table's sweep began, if counted.
+        public var total: Int?
+    }
+
+    public let configuration: Configuration
+    private let store: any JobStore
+    private let pairs: [ArchivePair]
+    private let exports: ExportStore?
+    private let logger: Logger
+    private let timeSource: TimeSource
+    private let progress: ((Progress) -> Void)?
+
+    public init(
+        store: any JobStore, pairs: [ArchivePair], exports: ExportStore?, configuration: Configuration, logger: Logger,
+        timeSource: TimeSource = .database, progress: ((Progress) -> Void)? = nil
+    ) {
+        self.store = store
+        self.pairs = pairs
+        self.exports = exports
+        self.configuration = configuration
+        self.logger = logger
+        self.timeSource = timeSource
+        self.progress = progress
+    }
+
+    /// Runs the sweep on the calling thread, which it blocks.
+    public func run() throws -> Report {
+        let started = ContinuousClock.now
+        let connection = try store.connect()
+        defer { connection.database.close() }
+        guard try connection.acquireSweepLock() else {
+            logger.info("another sweep holds the lock; nothing to do")
+            return Report(ran: false)
+        }
+        defer { connection.releaseSweepLock() }
+        let now = try timeSource.override ?? connection.now()
+        let cutoff = now.addingTimeInterval(-configuration.archiveDelay.seconds)
+        var report = Report(cutoff: cutoff)
+        let dialect = connection.database.dialect
+        let catalog = try dialect.loadCatalog(connection.database)
+        var batches = 0
+        var oldestLeft: Date?
+        for pair in pairs {
+            guard let table = catalog.table(pair.hotTable) else {
+                throw DatabaseError(.queryFailed, "the hot table \(pair.hotTable) does not exist; run gdpr-worker check")
+            }
+            let columns = table.columns.filter { !$0.isGenerated }.map(\.name)
+            let statements = dialect.archiveBatch(hot: pair.hotTable, archive: pair.archiveTable, timeColumn: pair.timeColumn, columns: columns)
+            let before = dialect.isBefore(pair.timeColumn)
+            let total = progress == nil ? nil : try connection.database.queryFirst(
+                "SELECT count(*) AS n FROM \(dialect.quote(pair.hotTable)) WHERE \(before)", [.timestamp(cutoff)])?.optionalInt("n")
+            var moved = 0
+            progress?(Progress(pair: pair, moved: 0, total: total))
+            while configuration.maximumBatches.map({ batches < $0 }) ?? true {
+                let rows = try connection.database.transaction {
+                    var rows = 0
+                    for (index, statement) in statements.enumerated() {
+                        let changed = try connection.database.execute(statement, [.timestamp(cutoff), .int(configuration.batchSize)])
+                        if index == 0 { rows = changed }
+                    }
+                    return rows
+                }
+                batches += 1
+                moved += rows
+                progress?(Progress(pair: pair, moved: moved, total: total))
+                if rows < configuration.batchSize { break }
+            }
+            report.moved.append(.init(pair: pair, rows: moved))
+            logger.info("archived rows", metadata: ["table": "\(pair.hotTable)", "archive": "\(pair.archiveTable)", "rows": "\(moved)"])
+            // Rows skipped because an erasure held them, or left by a batch limit, cap the watermark.
+            let left = try connection.database.queryFirst(
+                "SELECT min(\(dialect.instantText(pair.timeColumn))) AS oldest FROM \(dialect.quote(pair.hotTable)) WHERE \(before)",
+                [.timestamp(cutoff)])
+            if let left, !left.isNull("oldest") {
+                // An instant the sweep cannot read holds the watermark where it is.
+                let oldest = left.optionalDate("oldest") ?? .distantPast
+                oldestLeft = min(oldestLeft ?? oldest, oldest)
+            }
+        }
+        report.complete = oldestLeft == nil
+        let watermark = oldestLeft ?? cutoff
+        let (previous, current) = try connection.advanceArchiveWatermark(to: watermark)
+        report.watermark = current
+        if previous.map({ $0 < current }) ?? true {
+            report.jobsReleased = try connection.countRemoveJobs(createdAfter: previous, upTo: current)
+            if report.jobsReleased > 0 { try connection.wakeWorkers() }
+        }
+        report.failedJobsPruned = try connection.pruneFailedJobs(failedBefore: now.addingTimeInterval(-configuration.failedJobRetention.seconds))
+        report.exportsPurged = try exports?.purgeExpired(now: now) ?? 0
+        report.duration = ContinuousClock.now - started
+        return report
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import GDPRWorkerCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension SQLiteJobStoreConnection {
+    /// A sweep holds an advisory lock on a file beside the database, released by the kernel if
+    /// the process dies; every process using an SQLite file runs on the file's host.
+    public func acquireSweepLock() throws(DatabaseError) -> Bool {
+        let path = sqlite.path + ".sweep-lock"
+        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw DatabaseError(.queryFailed, "cannot open the sweep lock file \(path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            return false
+        }
+        sweepLock = descriptor
+        return true
+    }
+
+    public func releaseSweepLock() {
+        guard let descriptor = sweepLock else { return }
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+        sweepLock = nil
+    }
+
+    public func advanceArchiveWatermark(to instant: Date) throws(DatabaseError) -> (previous: Date?, current: Date) {
+        let before = try setting(ArchiveCutoff.watermarkSetting).flatMap(Timestamp.parse)
+        try sqlite.execute("""
+            INSERT INTO gdpr_settings (name, value) VALUES (?1, ?2)
+            ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE gdpr_settings.value < excluded.value
+            """, [.text(ArchiveCutoff.watermarkSetting), .timestamp(instant)])
+        return (before, try setting(ArchiveCutoff.watermarkSetting).flatMap(Timestamp.parse) ?? instant)
+    }
+
+    public func countRemoveJobs(createdAfter after: Date?, upTo: Date) throws(DatabaseError) -> Int {
+        try sqlite.queryFirst("""
+            SELECT count(*) AS n FROM gdpr_jobs
+             WHERE kind = 'remove' AND state = 'pending' AND (?1 IS NULL OR created_at > ?1) AND created_at <= ?2
+            """, [.optional(after), .timestamp(upTo)]).required("count").int("n")
+    }
+
+    /// Workers notice any commit to the file through `PRAGMA data_version`; the watermark's was one.
+    public func wakeWorkers() throws(DatabaseError) {}
+
+    public func pruneFailedJobs(failedBefore cutoff: Date) throws(DatabaseError) -> Int {
+        try sqlite.execute("DELETE FROM gdpr_jobs_failed WHERE failed_at < ?1", [.timestamp(cutoff)])
+    }
+}
