@@ -100,7 +100,7 @@ let package = Package(
         // Erasure throughput on the sample shop against hand-written SQL (Benchmarks/erasure.sh).
         .executableTarget(
             name: "ErasureBenchmark",
-            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres"],
+            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerTestSupport"],
             path: "Benchmarks/ErasureBenchmark",
             swiftSettings: swiftSettings
         ),

@@ -8,6 +8,13 @@ struct BenchmarkOptions {
     var batch = 100
     /// Events to give one customer, to erase in bounded memory; none when nil.
     var bigCustomer: Int?
+    /// How many times each measurement runs, on fresh copies of the loaded database.
+    var runs = 1
+    /// Run the jobs through this `gdpr-worker` binary (`work --drain`) rather than in this process.
+    var workerBinary: String?
+    var workers = 4
+    /// Where to write the figures as JSON, for `Benchmarks/run`.
+    var json: String?
 
     init(_ arguments: ArraySlice<String>) {
         var iterator = arguments.makeIterator()
@@ -19,6 +26,10 @@ struct BenchmarkOptions {
             case "--jobs": jobs = Self.number(name, value)
             case "--batch": batch = Self.number(name, value)
             case "--big-customer": bigCustomer = Self.number(name, value)
+            case "--runs": runs = Self.number(name, value)
+            case "--worker-binary": workerBinary = value
+            case "--workers": workers = Self.number(name, value)
+            case "--json": json = value
             default: Self.fail("unknown option \(name)")
             }
         }

@@ -13,11 +13,10 @@ struct BigCustomerRun {
     let parameters: PostgresConnectionParameters
     let events: Int
 
-    func run() throws {
-        let key = ShopSample.customerKey(50_000)
-        let connection = try PostgresJobStore(parameters: parameters).connect()
-        defer { connection.database.close() }
-        let database = connection.database
+    var key: String { ShopSample.customerKey(50_000) }
+
+    /// Gives the customer the events.
+    func load(_ database: any DatabaseConnection) throws {
         say("giving \(key) \(events) archived events …")
         try database.execute(
             """
@@ -26,6 +25,23 @@ struct BigCustomerRun {
               FROM generate_series(1, CAST($1 AS integer)) AS n
             """, [.int(events)])
         try database.executeScript("ANALYZE events_archive")
+    }
+
+    /// Erases the customer through the real binary; returns seconds and the process's peak MiB.
+    func run(through worker: WorkerBinaryRun) throws -> (seconds: Double, megabytes: Double) {
+        let connection = try PostgresConnection(parameters: parameters)
+        try load(connection)
+        connection.close()
+        let result = try worker.run([key], mode: .delete)
+        say(String(format: "deleted one customer with %d events through gdpr-worker work --drain in %.1f s; peak resident memory %.0f MiB", events, result.seconds, result.megabytes))
+        return result
+    }
+
+    func run() throws {
+        let connection = try PostgresJobStore(parameters: parameters).connect()
+        defer { connection.database.close() }
+        let database = connection.database
+        try load(database)
         let handler = ErasureJobHandler(dataMap: try ShopSample.dataMap())
         let before = Self.maximumResidentMegabytes()
         let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(key), mode: .delete)).jid

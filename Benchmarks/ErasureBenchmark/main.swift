@@ -33,15 +33,8 @@ let loadTime = try seconds {
     try ShopSample.create(customers: options.customers, on: connection.database)
 }
 say(String(format: "  loaded in %.1f s", loadTime))
-// File copies: the default strategy writes both copies to the WAL, and the checkpoint that
-// follows would slow whichever run comes first.
-try admin.executeScript("CREATE DATABASE bench_engine TEMPLATE bench_template STRATEGY FILE_COPY")
-try admin.executeScript("CREATE DATABASE bench_peer TEMPLATE bench_template STRATEGY FILE_COPY")
-
 let anonymised = (1...options.jobs).map(ShopSample.customerKey)
 let deleted = (options.jobs + 1...2 * options.jobs).map(ShopSample.customerKey)
-let engine = try EngineRun(parameters: database("bench_engine"), batch: options.batch)
-let peer = try PeerRun(parameters: database("bench_peer"), batch: options.batch)
 
 /// Each measured run starts after a checkpoint, so none pays for another's dirty pages; the
 /// order alternates between the modes, so neither side always runs first.
@@ -49,36 +42,98 @@ func measured<Result>(_ run: () throws -> Result) throws -> Result {
     try admin.executeScript("CHECKPOINT")
     return try run()
 }
-let engineAnonymise = try measured { try engine.run(anonymised, mode: .anonymise) }
-let peerAnonymise = try measured { try peer.run(anonymised, mode: .anonymise) }
-let peerDelete = try measured { try peer.run(deleted, mode: .delete) }
-let engineDelete = try measured { try engine.run(deleted, mode: .delete) }
 
 func rate(_ count: Int, _ time: Double) -> String { String(format: "%8.0f customers/s", Double(count) / time) }
-say("")
-say("customers: \(options.customers), jobs per mode: \(options.jobs), batch: \(options.batch)")
-for (mode, ours, theirs) in [("anonymise", engineAnonymise, peerAnonymise), ("delete", engineDelete, peerDelete)] {
-    say("\(mode):")
-    say("  gdpr-worker, handler only        \(rate(options.jobs, ours.handler))  (\(String(format: "%.2f", ours.handler)) s)")
-    say("  gdpr-worker, with claim + audit  \(rate(options.jobs, ours.total))  (\(String(format: "%.2f", ours.total)) s)")
-    say("  hand-written SQL                 \(rate(options.jobs, theirs))  (\(String(format: "%.2f", theirs)) s)")
-    say(String(format: "  ratio (handler / SQL) %.2f, (with claim + audit / SQL) %.2f", theirs / ours.handler, theirs / ours.total))
+
+struct Figures: Encodable {
+    var worker: [Double] = []
+    var handler: [Double] = []
+    var peer: [Double] = []
+}
+var figures = ["anonymise": Figures(), "delete": Figures()]
+var memory: [[String]] = []
+var identicalEverywhere = true
+
+for run in 1...options.runs {
+    // File copies: the default strategy writes both copies to the WAL, and the checkpoint that
+    // follows would slow whichever run comes first.
+    for name in ["bench_engine", "bench_peer"] {
+        try admin.executeScript("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        try admin.executeScript("CREATE DATABASE \(name) TEMPLATE bench_template STRATEGY FILE_COPY")
+    }
+    let peer = try PeerRun(parameters: database("bench_peer"), batch: options.batch)
+    var times: [String: (ours: Double, handler: Double?, peer: Double)] = [:]
+    if let binary = options.workerBinary {
+        let worker = try WorkerBinaryRun(binary: binary, parameters: database("bench_engine"), workers: options.workers)
+        let anonymise = try measured { try worker.run(anonymised, mode: .anonymise) }
+        let peerAnonymise = try measured { try peer.run(anonymised, mode: .anonymise) }
+        let peerDelete = try measured { try peer.run(deleted, mode: .delete) }
+        let delete = try measured { try worker.run(deleted, mode: .delete) }
+        times["anonymise"] = (anonymise.seconds, nil, peerAnonymise)
+        times["delete"] = (delete.seconds, nil, peerDelete)
+        memory += [["work, erasure, anonymise", String(anonymise.megabytes)], ["work, erasure, delete", String(delete.megabytes)]]
+    } else {
+        let engine = try EngineRun(parameters: database("bench_engine"), batch: options.batch)
+        let anonymise = try measured { try engine.run(anonymised, mode: .anonymise) }
+        let peerAnonymise = try measured { try peer.run(anonymised, mode: .anonymise) }
+        let peerDelete = try measured { try peer.run(deleted, mode: .delete) }
+        let delete = try measured { try engine.run(deleted, mode: .delete) }
+        times["anonymise"] = (anonymise.total, anonymise.handler, peerAnonymise)
+        times["delete"] = (delete.total, delete.handler, peerDelete)
+    }
+    say("")
+    say("run \(run) of \(options.runs): customers \(options.customers), jobs per mode \(options.jobs), batch \(options.batch)")
+    for mode in ["anonymise", "delete"] {
+        let time = times[mode]!
+        figures[mode]!.worker.append(Double(options.jobs) / time.ours)
+        figures[mode]!.peer.append(Double(options.jobs) / time.peer)
+        say("\(mode):")
+        if let handler = time.handler {
+            figures[mode]!.handler.append(Double(options.jobs) / handler)
+            say("  gdpr-worker, handler only        \(rate(options.jobs, handler))")
+        }
+        say("  gdpr-worker\(options.workerBinary == nil ? ", with claim + audit " : " work --drain         ")\(rate(options.jobs, time.ours))  (\(String(format: "%.2f", time.ours)) s)")
+        say("  hand-written SQL                 \(rate(options.jobs, time.peer))  (\(String(format: "%.2f", time.peer)) s)")
+        say(String(format: "  ratio (gdpr-worker / SQL) %.2f", time.peer / time.ours))
+    }
+    say("same outcome in both databases:")
+    let engineConnection = try PostgresConnection(parameters: database("bench_engine"))
+    let peerConnection = try PostgresConnection(parameters: database("bench_peer"))
+    var identical = true
+    for check in OutcomeChecks.all {
+        let ours = try engineConnection.queryFirst(check.sql)?.optionalInt("n") ?? -1
+        let theirs = try peerConnection.queryFirst(check.sql)?.optionalInt("n") ?? -1
+        identical = identical && ours == theirs
+        say("  \(check.name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(ours).padding(toLength: 14, withPad: " ", startingAt: 0)) \(theirs)\(ours == theirs ? "" : "   MISMATCH")")
+    }
+    engineConnection.close()
+    peerConnection.close()
+    say(identical ? "  identical" : "  DIFFERENT")
+    identicalEverywhere = identicalEverywhere && identical
 }
 
-say("")
-say("same outcome in both databases:")
-let engineConnection = try PostgresConnection(parameters: database("bench_engine"))
-let peerConnection = try PostgresConnection(parameters: database("bench_peer"))
-var identical = true
-for check in OutcomeChecks.all {
-    let ours = try engineConnection.queryFirst(check.sql)?.optionalInt("n") ?? -1
-    let theirs = try peerConnection.queryFirst(check.sql)?.optionalInt("n") ?? -1
-    identical = identical && ours == theirs
-    say("  \(check.name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(ours).padding(toLength: 14, withPad: " ", startingAt: 0)) \(theirs)\(ours == theirs ? "" : "   MISMATCH")")
-}
-say(identical ? "  identical" : "  DIFFERENT")
-
+var bigCustomer: [String: Double]?
 if let events = options.bigCustomer {
     say("")
-    try BigCustomerRun(parameters: database("bench_engine"), events: events).run()
+    let big = BigCustomerRun(parameters: database("bench_engine"), events: events)
+    if let binary = options.workerBinary {
+        let result = try big.run(through: WorkerBinaryRun(binary: binary, parameters: database("bench_engine"), workers: 1))
+        bigCustomer = ["events": Double(events), "seconds": result.seconds, "megabytes": result.megabytes]
+        memory.append(["work, one customer with \(events / 1000)k events", String(result.megabytes)])
+    } else {
+        try big.run()
+    }
 }
+
+if let path = options.json {
+    struct Report: Encodable {
+        var anonymise: Figures
+        var delete: Figures
+        var memory: [[String]]
+        var big_customer: [String: Double]?
+        var identical: Bool
+    }
+    let report = Report(anonymise: figures["anonymise"]!, delete: figures["delete"]!, memory: memory, big_customer: bigCustomer, identical: identicalEverywhere)
+    try JSONEncoder().encode(report).write(to: URL(fileURLWithPath: path))
+}
+guard identicalEverywhere else { throw BenchmarkFailure("gdpr-worker and the hand-written SQL left different data") }

@@ -35,9 +35,6 @@ struct SweepCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = try options.bootstrapLogging()
         guard batchSize >= 1 else { throw InputError(.invalidArgument, "--batch-size must be at least 1") }
-        var exportOptions = WorkerOptions()
-        exportOptions.exportDirectory = exportDirectory
-        exportOptions.exportRetention = exportRetention
         let configuration = ArchiveSweep.Configuration(
             archiveDelay: try options.resolvedArchiveDelay(), batchSize: batchSize, failedJobRetention: try Duration(parsing: failedRetention))
         var pairs: [ArchivePair] = []
@@ -56,7 +53,7 @@ struct SweepCommand: AsyncParsableCommand {
         }
         let bar = isatty(STDERR_FILENO) == 1 ? SweepProgressBar() : nil
         let sweep = ArchiveSweep(
-            store: try options.store(), pairs: pairs, exports: ExportStore(configuration: try exportOptions.exportConfiguration()),
+            store: try options.store(), pairs: pairs, exports: ExportStore(configuration: try WorkerOptions.exportConfiguration(directory: exportDirectory, retention: exportRetention)),
             configuration: configuration, logger: logger, progress: bar.map { bar in { bar.draw($0) } })
         let report = try await Task.detached { try sweep.run() }.value
         bar?.finish()

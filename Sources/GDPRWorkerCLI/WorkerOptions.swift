@@ -41,12 +41,17 @@ struct WorkerOptions: ParsableArguments {
     }
 
     func exportConfiguration() throws(InputError) -> ExportStore.Configuration {
+        try Self.exportConfiguration(directory: exportDirectory, retention: exportRetention)
+    }
+
+    /// Where exports live and how long: the flags, then the environment, then the defaults.
+    static func exportConfiguration(directory: String?, retention: String?) throws(InputError) -> ExportStore.Configuration {
         let environment = ProcessInfo.processInfo.environment
         var configuration = ExportStore.Configuration()
-        if let directory = exportDirectory ?? environment["GDPR_WORKER_EXPORT_DIR"], !directory.isEmpty {
+        if let directory = directory ?? environment["GDPR_WORKER_EXPORT_DIR"], !directory.isEmpty {
             configuration.directory = directory
         }
-        if let retention = exportRetention ?? environment["GDPR_WORKER_EXPORT_RETENTION"], !retention.isEmpty {
+        if let retention = retention ?? environment["GDPR_WORKER_EXPORT_RETENTION"], !retention.isEmpty {
             configuration.retention = try Duration(parsing: retention)
         }
         return configuration
