@@ -30,7 +30,7 @@ async def enqueue(dsn: str, jobs: int) -> None:
 
 async def drain(dsn: str, batch_size: int) -> None:
     connection = await asyncpg.connect(dsn)
-    manager = QueueManager(AsyncpgDriver(connection))
+    manager = QueueManager(Queries(AsyncpgDriver(connection)))
 
     @manager.entrypoint("noop")
     async def noop(job) -> None:

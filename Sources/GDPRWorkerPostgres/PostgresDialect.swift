@@ -91,6 +91,8 @@ public struct PostgresDialect: SQLDialect {
 
     public var aggregatesReturningRows: Bool { true }
 
+    public var locksRows: Bool { true }
+
     public func rowJSON(alias: String, columns: [DatabaseCatalog.Column]) -> String {
         "CAST(row_to_json(\(alias)) AS text)"
     }

@@ -75,6 +75,8 @@ public struct SQLiteDialect: SQLDialect {
 
     public var aggregatesReturningRows: Bool { false }
 
+    public var locksRows: Bool { false }
+
     /// `json_object` over the catalog's columns, merged with `json_patch` past SQLite's argument
     /// limit; blobs, which JSON cannot hold, as hexadecimal text.
     public func rowJSON(alias: String, columns: [DatabaseCatalog.Column]) -> String {

@@ -67,6 +67,9 @@ public protocol SQLDialect: Sendable {
     func drivenJoin(_ table: String, as alias: String, on condition: String) -> String
     /// Whether rows returned by a data-modifying CTE can be aggregated in the same statement.
     var aggregatesReturningRows: Bool { get }
+    /// Whether `SELECT … FOR UPDATE` locks rows. Without it (SQLite), one writer at a time
+    /// serialises erasures anyway.
+    var locksRows: Bool { get }
 
     // MARK: Export
 

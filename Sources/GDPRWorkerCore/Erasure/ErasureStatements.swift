@@ -145,6 +145,24 @@ struct ErasureStatements {
         return statement
     }
 
+    /// Locks, in key order, the rows this batch reaches as parents, before `materialize` judges
+    /// whether they are shared. Two batches that reach the same parent (a household's address)
+    /// then decide in turn, the second after the first committed, so the last person of a
+    /// household to be erased takes the address with them instead of both leaving it behind.
+    /// Nil where the engine has no row locks (SQLite serialises writers) or the table has no parents.
+    func lockParents(_ table: ErasurePlan.Table) -> BoundStatement? {
+        let parents = discoveryBranches(of: table, includingParents: true).filter(\.parent)
+        guard dialect.locksRows, !parents.isEmpty else { return nil }
+        var statement = BoundStatement(dialect)
+        let key = table.primaryKey.map { q($0.name) }
+        let tuple = key.count == 1 ? "p.\(key[0])" : "(" + key.map { "p.\($0)" }.joined(separator: ", ") + ")"
+        let candidates = parents.map { "SELECT " + key.map { "t.\($0)" }.joined(separator: ", ") + " FROM \($0.from)" }
+            .joined(separator: " UNION ")
+        statement.sql = "SELECT 1 FROM \(q(table.name)) AS p WHERE \(tuple) IN (\(candidates)) "
+            + "ORDER BY \(key.map { "p.\($0)" }.joined(separator: ", ")) FOR UPDATE OF p"
+        return statement
+    }
+
     /// No row outside the batch's reached rows references parent row `t`.
     func notShared(_ table: ErasurePlan.Table) -> String {
         let conditions = table.references.map { reference -> String in

@@ -42,6 +42,9 @@ final class WorkingSet {
         try analyze(plan.keysWorkTable, filled: try connection.execute(insert.sql, insert.binds))
         for index in plan.reachOrder {
             let table = plan.tables[index]
+            if !includingShared, let lock = statements.lockParents(table) {
+                _ = try connection.query(lock.sql, lock.binds)
+            }
             let statement = statements.materialize(table, includingShared: includingShared)
             try analyze(table.reachWorkTable, filled: try connection.execute(statement.sql, statement.binds))
         }

@@ -45,6 +45,10 @@ public final class ErasureJobHandler: JobHandler, @unchecked Sendable {
             let failure = JobFailure(.dataMap, error.description, permanent: false)
             return Dictionary(uniqueKeysWithValues: jobs.map { ($0.jid, JobOutcome.failed(failure)) })
         }
+        if plan.tables.isEmpty && !jobs.contains(where: { $0.kind == .export }) {
+            // A map of no tables erases nothing: there is nothing to look up for these jobs.
+            return Dictionary(uniqueKeysWithValues: jobs.map { ($0.jid, JobOutcome.done(JobResult(keys: 1))) })
+        }
         let statements = ErasureStatements(plan: plan, dialect: connection.dialect)
         let workingSet = WorkingSet(plan: plan, statements: statements, connection: connection)
         try workingSet.prepare()
