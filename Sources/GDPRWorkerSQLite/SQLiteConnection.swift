@@ -40,7 +40,9 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         sqlite3_busy_timeout(connection, Int32(clamping: Int64(configuration.busyTimeout.seconds * 1000)))
         do {
             _ = try query("PRAGMA journal_mode = WAL", [])
-            try executeScript("PRAGMA foreign_keys = ON")
+            // temp_store = MEMORY keeps savepoint journals in memory: on disk, each batch's
+            // savepoint created, wrote and unlinked a file in /var/tmp.
+            try executeScript("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY")
         } catch {
             close()
             throw DatabaseError(.connectionFailed, "cannot use SQLite database \(path): \(error.message)")
@@ -144,15 +146,27 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             case .int(let value): status = sqlite3_bind_int64(statement, index, value)
             case .double(let value): status = sqlite3_bind_double(statement, index, value)
             case .bool(let value): status = sqlite3_bind_int64(statement, index, value ? 1 : 0)
-            case .text(let text): status = sqlite3_bind_text(statement, index, text, -1, Self.transient)
-            case .timestamp(let date): status = sqlite3_bind_text(statement, index, Timestamp.format(date), -1, Self.transient)
-            case .textArray(let texts): status = sqlite3_bind_text(statement, index, Self.jsonArray(texts), -1, Self.transient)
+            case .text(let text): status = Self.bind(text, to: statement, at: index)
+            case .timestamp(let date): status = Self.bind(Timestamp.format(date), to: statement, at: index)
+            case .textArray(let texts): status = Self.bind(Self.jsonArray(texts), to: statement, at: index)
             case .bytes(let bytes):
                 status = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient) }
             }
             guard status == SQLITE_OK else { throw error(status, handle) }
         }
         return (handle, statement)
+    }
+
+    /// Binds text by its UTF-8 length, so a value holding a NUL character is stored whole rather
+    /// than cut at the NUL, and without the copy a C string conversion can make.
+    private static func bind(_ text: String, to statement: OpaquePointer, at index: Int32) -> Int32 {
+        var text = text
+        return text.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress else { return sqlite3_bind_text(statement, index, "", 0, transient) }
+            return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+                sqlite3_bind_text(statement, index, $0, Int32(utf8.count), transient)
+            }
+        }
     }
 
     private static func columnNames(_ statement: OpaquePointer) -> [String] {
@@ -164,7 +178,9 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             switch sqlite3_column_type(statement, column) {
             case SQLITE_INTEGER: .int(sqlite3_column_int64(statement, column))
             case SQLITE_FLOAT: .double(sqlite3_column_double(statement, column))
-            case SQLITE_TEXT: .text(String(cString: sqlite3_column_text(statement, column)))
+            case SQLITE_TEXT:
+                .text(String(decoding: UnsafeBufferPointer(start: sqlite3_column_text(statement, column),
+                                                           count: Int(sqlite3_column_bytes(statement, column))), as: UTF8.self))
             case SQLITE_BLOB:
                 .bytes(Array(UnsafeRawBufferPointer(start: sqlite3_column_blob(statement, column), count: Int(sqlite3_column_bytes(statement, column)))))
             default: .null

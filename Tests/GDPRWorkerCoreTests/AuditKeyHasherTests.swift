@@ -12,6 +12,23 @@ struct AuditKeyHasherTests {
             == "fff31f1ec83af98a6f51a4ded0c225473e0859cef29e8e253b2fbdd8d60a254c")
     }
 
+    @Test("one hasher gives the same answers however often and from however many threads it is used")
+    func sharedHasher() async throws {
+        let hasher = AuditKeyHasher(secret: Data("secret".utf8))
+        let keys = try (0..<200).map { try CustomerKey("customer-\($0)@example.com") }
+        let expected = keys.map { hasher.hash($0, tenant: .default) }
+        #expect(Set(expected).count == keys.count)
+        let rounds = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 {
+                group.addTask { keys.map { hasher.hash($0, tenant: .default) } }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        for round in rounds { #expect(round == expected) }
+        #expect(hasher.hash(try CustomerKey("alice@example.com"), tenant: .default)
+            == "fff31f1ec83af98a6f51a4ded0c225473e0859cef29e8e253b2fbdd8d60a254c")
+    }
+
     @Test("tenants and secrets separate hashes of the same key")
     func separation() throws {
         let key = try CustomerKey("alice@example.com")

@@ -35,6 +35,7 @@ struct InputValidationTests {
     @Test("jids: only the canonical UUID form is accepted", arguments: [
         "", "abc", "d9528030509c4e0fb5857168f1e9feca", "{d9528030-509c-4e0f-b585-7168f1e9feca}",
         "d9528030-509c-4e0f-b585-7168f1e9fecaa", "g9528030-509c-4e0f-b585-7168f1e9feca", "1 OR 1=1",
+        "d9528030-509c-4e0f-b585_7168f1e9feca", "d9528030-509c-4e0f-b5857-168f1e9feca", "d9528030-509c-4e0f-b585-7168f1e9fec\u{e9}",
     ])
     func malformedJobIDs(_ text: String) {
         #expect(throws: InputError.self) { try JobID(parsing: text) }
@@ -44,6 +45,17 @@ struct InputValidationTests {
     func jobIDsAreLowercase() throws {
         let jid = try JobID(parsing: "D9528030-509C-4E0F-B585-7168F1E9FECA")
         #expect(jid.description == "d9528030-509c-4e0f-b585-7168f1e9feca")
+    }
+
+    @Test("jids round-trip exactly as Foundation reads and prints them")
+    func jobIDsRoundTrip() throws {
+        for _ in 0..<1_000 {
+            let uuid = UUID()
+            let jid = JobID(uuid)
+            #expect(jid.description == uuid.uuidString.lowercased())
+            #expect(try JobID(parsing: uuid.uuidString) == jid)
+            #expect(try JobID(parsing: jid.description).uuid == uuid)
+        }
     }
 
     @Test("modes and kinds")

@@ -31,6 +31,28 @@ struct EnqueueConformanceTests {
         }
     }
 
+    @Test("jids are UUIDv7: their first 48 bits are the creation time in Unix milliseconds", arguments: TestDatabase.engines)
+    func timeOrderedJobIDs(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        try database.withConnection { connection in
+            var jids: [JobID] = []
+            for index in 0..<3 {
+                if index > 0 { Thread.sleep(forTimeInterval: 0.003) }
+                jids.append(try #require(try connection.database.queryFirst(Self.sqlEnqueue(engine), [.text("k-\(index)")])).jobID())
+            }
+            for jid in jids {
+                let text = jid.description
+                #expect(Array(text)[14] == "7", "version nibble of \(text)")
+                #expect("89ab".contains(Array(text)[19]), "variant of \(text)")
+                let job = try #require(try connection.job(jid, tenant: nil))
+                let milliseconds = try #require(Int64(text.replacingOccurrences(of: "-", with: "").prefix(12), radix: 16))
+                #expect(abs(Double(milliseconds) / 1000 - job.createdAt.timeIntervalSince1970) < 0.002, "time of \(text)")
+            }
+            // Made milliseconds apart, they sort in creation order, as text and as UUIDs.
+            #expect(jids.map(\.description) == jids.map(\.description).sorted())
+        }
+    }
+
     @Test("status is readable with SELECT from gdpr_job_status", arguments: TestDatabase.engines)
     func statusBySQL(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)

@@ -5,8 +5,17 @@
 -- gdpr_jobs_failed. The table the claim query scans therefore stays small however many millions of
 -- jobs have run, and a VACUUM of it takes milliseconds.
 
+-- Job ids are UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. Ids made
+-- close in time sort close together, so the primary keys of gdpr_jobs and gdpr_audit grow at their
+-- right edge instead of dirtying a random index page per job. PostgreSQL 15 has no uuidv7().
+CREATE FUNCTION gdpr_uuid_v7() RETURNS uuid LANGUAGE sql VOLATILE PARALLEL SAFE AS $$
+    SELECT CAST(encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
+               PLACING substring(int8send(CAST(floor(extract(epoch FROM clock_timestamp()) * 1000) AS bigint)) FROM 3)
+               FROM 1 FOR 6), 52, 1), 53, 1), 'hex') AS uuid)
+$$;
+
 CREATE TABLE gdpr_jobs (
-    jid           uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+    jid           uuid        PRIMARY KEY DEFAULT gdpr_uuid_v7(),
     tenant        text        NOT NULL DEFAULT 'default',
     kind          text        NOT NULL DEFAULT 'remove',
     mode          text        NOT NULL DEFAULT 'anonymise',

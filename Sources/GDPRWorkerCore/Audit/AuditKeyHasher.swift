@@ -10,19 +10,22 @@ public struct AuditKeyHasher: Sendable {
     /// The name under which a generated secret is stored in `gdpr_settings`.
     public static let settingName = "audit_secret"
 
-    private let secret: [UInt8]
+    /// An HMAC already keyed with the secret, copied for every hash: keying it per hash was 7% of
+    /// a batch's time. Its state is copy-on-write and this copy is never mutated, so worker threads
+    /// can share it although swift-crypto does not mark it Sendable.
+    nonisolated(unsafe) private let keyed: HMAC<SHA256>
 
     public init(secret: some DataProtocol) {
-        self.secret = Array(secret)
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: Array(secret)))
     }
 
     /// The hash of a tenant's customer key, as lowercase hex.
     public func hash(_ customerKey: CustomerKey, tenant: Tenant) -> String {
-        var message = Data(tenant.name.utf8)
-        message.append(0x2F)  // "/": tenants cannot contain it, so tenant and key cannot run together.
-        message.append(contentsOf: customerKey.rawValue.utf8)
-        let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: secret))
-        return Hex.encode(code)
+        var mac = keyed
+        mac.update(data: Array(tenant.name.utf8))
+        mac.update(data: [0x2F])  // "/": tenants cannot contain it, so tenant and key cannot run together.
+        mac.update(data: Array(customerKey.rawValue.utf8))
+        return Hex.encode(mac.finalize())
     }
 
     /// A fresh random secret, as hex, for deployments that do not configure one.

@@ -17,17 +17,38 @@ public enum Timestamp {
         var secondOfDay = seconds % 86_400
         if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
         let (year, month, day) = civil(fromDays: days)
-        var text = ""
-        text.reserveCapacity(27)
-        append(year, width: 4, to: &text); text += "-"
-        append(month, width: 2, to: &text); text += "-"
-        append(day, width: 2, to: &text); text += "T"
-        append(secondOfDay / 3600, width: 2, to: &text); text += ":"
-        append(secondOfDay % 3600 / 60, width: 2, to: &text); text += ":"
-        append(secondOfDay % 60, width: 2, to: &text); text += "."
-        append(fraction, width: fractionDigits == 6 ? 6 : 3, to: &text)
-        text += "Z"
-        return text
+        let fractionWidth = fractionDigits == 6 ? 6 : 3
+        guard (0...9999).contains(year) else {
+            var text = ""
+            append(year, width: 4, to: &text); text += "-"
+            append(month, width: 2, to: &text); text += "-"
+            append(day, width: 2, to: &text); text += "T"
+            append(secondOfDay / 3600, width: 2, to: &text); text += ":"
+            append(secondOfDay % 3600 / 60, width: 2, to: &text); text += ":"
+            append(secondOfDay % 60, width: 2, to: &text); text += "."
+            append(fraction, width: fractionWidth, to: &text)
+            return text + "Z"
+        }
+        // Written digit by digit into one buffer: the audit path formats four of these per job.
+        return String(unsafeUninitializedCapacity: 21 + fractionWidth) { buffer in
+            var index = 0
+            func put(_ value: Int64, _ width: Int) {
+                var value = value
+                for position in stride(from: index + width - 1, through: index, by: -1) {
+                    buffer[position] = UInt8(truncatingIfNeeded: 48 + value % 10)
+                    value /= 10
+                }
+                index += width
+            }
+            func put(_ byte: UInt8) {
+                buffer[index] = byte
+                index += 1
+            }
+            put(year, 4); put(0x2D); put(month, 2); put(0x2D); put(day, 2); put(0x54)
+            put(secondOfDay / 3600, 2); put(0x3A); put(secondOfDay % 3600 / 60, 2); put(0x3A); put(secondOfDay % 60, 2)
+            put(0x2E); put(fraction, fractionWidth); put(0x5A)
+            return index
+        }
     }
 
     /// Parses `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH[:MM]]`, the forms both engines print.
