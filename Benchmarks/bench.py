@@ -284,7 +284,7 @@ class Bench:
             self.row(f"erasure, {mode}, {jobs // 1000}k of {customers // 1000}k sample customers, through `work --drain`",
                      results[mode]["worker"], "hand-written set-based SQL, same changes", results[mode]["peer"], "customers/s")
         for label, megabytes in results["memory"]:
-            self.memory.append((label, megabytes))
+            self.memory.append((label, float(megabytes)))
         big = results["big_customer"]
         self.rows.append((f"erasure, delete one customer with {big['events'] // 1000}k events, through `work --drain`",
                           f"{big['seconds']:.1f} s, peak RSS {big['megabytes']:.0f} MiB", "", "", "", "bounded memory"))

@@ -10,12 +10,14 @@ struct WorkerBinaryRun {
     let binary: String
     let parameters: PostgresConnectionParameters
     let workers: Int
+    let batch: Int
     let dataMapPath: String
 
-    init(binary: String, parameters: PostgresConnectionParameters, workers: Int) throws {
+    init(binary: String, parameters: PostgresConnectionParameters, workers: Int, batch: Int) throws {
         self.binary = binary
         self.parameters = parameters
         self.workers = workers
+        self.batch = batch
         dataMapPath = FileManager.default.temporaryDirectory.appending(path: "gdpr-worker-bench-shop.yaml").path
         try ShopSample.dataMapYAML.write(toFile: dataMapPath, atomically: true, encoding: .utf8)
     }
@@ -33,7 +35,7 @@ struct WorkerBinaryRun {
         let timing = FileManager.default.temporaryDirectory.appending(path: "gdpr-worker-bench-time-\(getpid()).txt").path
         let started = ContinuousClock.now
         let outcome = try ProcessRunner.outcome(
-            "/usr/bin/time", ["-o", timing, "-f", "%M", binary, "work", "--drain", "--workers", String(workers)],
+            "/usr/bin/time", ["-o", timing, "-f", "%M", binary, "work", "--drain", "--workers", String(workers), "--batch-size", String(batch)],
             environment: [
                 "GDPR_WORKER_DATABASE_URL": parameters.urlString, "GDPR_WORKER_DATA_MAP": dataMapPath, "GDPR_WORKER_ARCHIVE_DELAY": "0s",
                 "GDPR_WORKER_AUDIT_SECRET": "benchmark", "GDPR_WORKER_LOG_LEVEL": "warning",

@@ -64,7 +64,7 @@ for run in 1...options.runs {
     let peer = try PeerRun(parameters: database("bench_peer"), batch: options.batch)
     var times: [String: (ours: Double, handler: Double?, peer: Double)] = [:]
     if let binary = options.workerBinary {
-        let worker = try WorkerBinaryRun(binary: binary, parameters: database("bench_engine"), workers: options.workers)
+        let worker = try WorkerBinaryRun(binary: binary, parameters: database("bench_engine"), workers: options.workers, batch: options.batch)
         let anonymise = try measured { try worker.run(anonymised, mode: .anonymise) }
         let peerAnonymise = try measured { try peer.run(anonymised, mode: .anonymise) }
         let peerDelete = try measured { try peer.run(deleted, mode: .delete) }
@@ -117,7 +117,7 @@ if let events = options.bigCustomer {
     say("")
     let big = BigCustomerRun(parameters: database("bench_engine"), events: events)
     if let binary = options.workerBinary {
-        let result = try big.run(through: WorkerBinaryRun(binary: binary, parameters: database("bench_engine"), workers: 1))
+        let result = try big.run(through: WorkerBinaryRun(binary: binary, parameters: database("bench_engine"), workers: 1, batch: options.batch))
         bigCustomer = ["events": Double(events), "seconds": result.seconds, "megabytes": result.megabytes]
         memory.append(["work, one customer with \(events / 1000)k events", String(result.megabytes)])
     } else {

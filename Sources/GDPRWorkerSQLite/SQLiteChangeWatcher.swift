@@ -1,15 +1,17 @@
 import Foundation
 import GDPRWorkerCore
+import Synchronization
 
 /// Wakes idle workers when another connection commits to the SQLite file.
 ///
 /// SQLite has no NOTIFY. `PRAGMA data_version` changes whenever another connection commits, and
 /// reading it touches only the WAL index in shared memory, so polling it every few milliseconds
 /// costs next to nothing and catches an `INSERT` from any process, psql-style clients included.
-final class SQLiteChangeWatcher: JobWakeupSource {
+final class SQLiteChangeWatcher: JobWakeupSource, @unchecked Sendable {
     private let connection: SQLiteConnection
     private var lastVersion: Int?
     private let interval: Duration
+    private let interrupted = Atomic<Bool>(false)
 
     init(connection: SQLiteConnection, interval: Duration = .milliseconds(5)) throws(DatabaseError) {
         self.connection = connection
@@ -19,7 +21,7 @@ final class SQLiteChangeWatcher: JobWakeupSource {
 
     func wait(timeout: Duration) throws(DatabaseError) -> Bool {
         let deadline = ContinuousClock.now + timeout
-        while true {
+        while !interrupted.load(ordering: .relaxed) {
             let version = try currentVersion()
             if version != lastVersion {
                 lastVersion = version
@@ -29,6 +31,11 @@ final class SQLiteChangeWatcher: JobWakeupSource {
             if now >= deadline { return false }
             Thread.sleep(forTimeInterval: min(interval, deadline - now).seconds)
         }
+        return false
+    }
+
+    func interrupt() {
+        interrupted.store(true, ordering: .relaxed)
     }
 
     func close() {

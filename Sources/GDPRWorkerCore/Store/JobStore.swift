@@ -116,8 +116,13 @@ public protocol JobStoreConnection: AnyObject {
 }
 
 /// Wakes idle workers when jobs arrive.
-public protocol JobWakeupSource: AnyObject {
-    /// Blocks up to `timeout`; true if jobs may have arrived, false on timeout.
+///
+/// Sendable because `interrupt` is called from whichever thread stops the pool.
+public protocol JobWakeupSource: AnyObject, Sendable {
+    /// Blocks up to `timeout`; true if jobs may have arrived, false on timeout or once interrupted.
     func wait(timeout: Duration) throws(DatabaseError) -> Bool
+    /// Ends a blocked `wait` at once, and every later one, from any thread: a stopping pool must not
+    /// sit out the rest of a poll interval before it can return.
+    func interrupt()
     func close()
 }

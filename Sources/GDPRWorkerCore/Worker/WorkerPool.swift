@@ -31,6 +31,8 @@ public final class WorkerPool: Service, @unchecked Sendable {
     /// Jobs completed since the queue table was last vacuumed.
     private let completedSinceVacuum = Atomic<Int>(0)
     private var workers: [Worker] = []
+    /// The listener's current wake-up source, for `stop()` to interrupt its wait.
+    private let wakeupSource = Mutex<(any JobWakeupSource)?>(nil)
 
     enum Phase: Equatable {
         case idle, running, stopping, aborting
@@ -119,6 +121,7 @@ public final class WorkerPool: Service, @unchecked Sendable {
             return true
         }
         guard changed else { return }
+        wakeupSource.withLock { $0?.interrupt() }
         logger.info("worker pool stopping: no new claims; waiting for in-flight jobs", metadata: ["timeout": "\(configuration.shutdownTimeout.humanReadable)"])
         wakeSignal.wakeAll()
         DispatchQueue.global().asyncAfter(deadline: .now() + configuration.shutdownTimeout.seconds) { [self] in
@@ -168,7 +171,13 @@ public final class WorkerPool: Service, @unchecked Sendable {
         while isRunning {
             do {
                 let source = try store.makeWakeupSource()
-                defer { source.close() }
+                // Registered before `isRunning` is read again, so a stop either finds it to
+                // interrupt or is seen by the loop below.
+                wakeupSource.withLock { $0 = source }
+                defer {
+                    wakeupSource.withLock { $0 = nil }
+                    source.close()
+                }
                 failures = 0
                 // Jobs inserted before the source was listening sent wake-ups nobody heard: look now.
                 wakeSignal.wakeAll()
