@@ -43,7 +43,12 @@ struct WorkerBinaryRun {
         let seconds = (ContinuousClock.now - started).seconds
         guard outcome.status == 0 else { throw BenchmarkFailure("gdpr-worker work failed: \(outcome.standardError.suffix(2000))") }
         let done = (try connection.queryFirst("SELECT count(*) AS n FROM gdpr_audit")?.int("n") ?? 0) - before
-        guard done == keys.count else { throw BenchmarkFailure("\(done) of \(keys.count) jobs were done") }
+        guard done == keys.count else {
+            let failures = try connection.query("SELECT coalesce(last_error, '') AS reason FROM gdpr_jobs UNION ALL SELECT reason FROM gdpr_jobs_failed")
+            let reasons = try failures.map { row throws(DatabaseError) in try row.string("reason") }
+            throw BenchmarkFailure(
+                "\(done) of \(keys.count) jobs were done; reasons: \(reasons.prefix(3)); worker log: \(outcome.standardError.suffix(2000))")
+        }
         let kilobytes = Double((try? String(contentsOfFile: timing, encoding: .utf8))?.split(separator: "\n").last.map(String.init) ?? "0") ?? 0
         return (seconds, kilobytes / 1024)
     }

@@ -13,6 +13,8 @@ final class ScriptedHandler: SingleJobHandler {
         case waitForGate
         /// Runs a statement that blocks in the database, which a shutdown can interrupt.
         case blockInDatabase
+        /// Refuses to share a batch's transaction, as a customer with a million rows does.
+        case needsOwnTransaction
     }
 
     let requiresArchiveWatermark = false
@@ -42,6 +44,8 @@ final class ScriptedHandler: SingleJobHandler {
         case .waitForGate:
             gate.wait()
             gate.signal()
+        case .needsOwnTransaction:
+            guard context.isAlone else { throw JobFailure.needsOwnTransaction }
         case .blockInDatabase:
             switch context.connection.engine {
             case .postgres: try context.connection.execute("SELECT pg_sleep(30)", [])

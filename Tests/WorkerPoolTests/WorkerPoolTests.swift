@@ -53,6 +53,23 @@ struct WorkerPoolTests {
         #expect(handler.calls(for: "flaky") == 3)
     }
 
+    @Test("a job too large for its batch's transaction is put back, claimed alone and done, its attempt counted once",
+          arguments: TestDatabase.engines)
+    func jobRunsAlone(_ engine: DatabaseEngine) async throws {
+        let database = try TestDatabase(engine)
+        let handler = ScriptedHandler(["big": .needsOwnTransaction])
+        let harness = PoolHarness.start(database, handler: handler)
+        let jids = try harness.enqueue(["small-1", "big", "small-2"])
+        for jid in jids {
+            try await harness.eventually("every job is done") { try harness.job(jid)?.state == .done }
+        }
+        try await harness.stop()
+        #expect(try harness.job(jids[1])?.attempts == 1)
+        #expect(handler.calls(for: "big") >= 2)
+        #expect(try harness.count("SELECT count(*) AS n FROM gdpr_audit") == 3)
+        #expect(try harness.count("SELECT count(*) AS n FROM gdpr_jobs") == 0)
+    }
+
     @Test("a permanent failure ends failed with its reason at once", arguments: TestDatabase.engines)
     func permanentFailure(_ engine: DatabaseEngine) async throws {
         let database = try TestDatabase(engine)

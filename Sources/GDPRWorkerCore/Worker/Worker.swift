@@ -108,6 +108,13 @@ final class Worker: @unchecked Sendable {
                             try finish([job], ownership: ownership, startedAt: started, mayCheckpoint: false, on: connection)
                         }
                     } catch let failure as JobFailure where failure.code == .needsOwnTransaction {
+                        // The claim deleted the job's row in this transaction: put it back, attempt
+                        // uncounted, so that committing the batch does not commit the job away
+                        // before it is claimed again, durably, below.
+                        var uncounted = job
+                        uncounted.attempt -= 1
+                        guard try connection.retry(uncounted, ownership: ownership, after: .zero, reason: failure.description, now: pool.timeSource.override)
+                        else { throw DatabaseError(.conflict, "a job that must run alone could not be returned to the queue") }
                         alone.append(job)
                     } catch {
                         if Self.isFatal(error, connection) || pool.isAborting { throw error }
