@@ -155,11 +155,10 @@ struct ErasureStatements {
         guard dialect.locksRows, !parents.isEmpty else { return nil }
         var statement = BoundStatement(dialect)
         let key = table.primaryKey.map { q($0.name) }
-        let tuple = key.count == 1 ? "p.\(key[0])" : "(" + key.map { "p.\($0)" }.joined(separator: ", ") + ")"
+        let locked = key.map { "p.\($0)" }.joined(separator: ", ")
         let candidates = parents.map { "SELECT " + key.map { "t.\($0)" }.joined(separator: ", ") + " FROM \($0.from)" }
             .joined(separator: " UNION ")
-        statement.sql = "SELECT 1 FROM \(q(table.name)) AS p WHERE \(tuple) IN (\(candidates)) "
-            + "ORDER BY \(key.map { "p.\($0)" }.joined(separator: ", ")) FOR UPDATE OF p"
+        statement.sql = "SELECT 1 FROM \(q(table.name)) AS p WHERE (\(locked)) IN (\(candidates)) ORDER BY \(locked) FOR UPDATE OF p"
         return statement
     }
 

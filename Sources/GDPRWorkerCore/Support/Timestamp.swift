@@ -18,19 +18,8 @@ public enum Timestamp {
         if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
         let (year, month, day) = civil(fromDays: days)
         let fractionWidth = fractionDigits == 6 ? 6 : 3
-        guard (0...9999).contains(year) else {
-            var text = ""
-            append(year, width: 4, to: &text); text += "-"
-            append(month, width: 2, to: &text); text += "-"
-            append(day, width: 2, to: &text); text += "T"
-            append(secondOfDay / 3600, width: 2, to: &text); text += ":"
-            append(secondOfDay % 3600 / 60, width: 2, to: &text); text += ":"
-            append(secondOfDay % 60, width: 2, to: &text); text += "."
-            append(fraction, width: fractionWidth, to: &text)
-            return text + "Z"
-        }
         // Written digit by digit into one buffer: the audit path formats four of these per job.
-        return String(unsafeUninitializedCapacity: 21 + fractionWidth) { buffer in
+        let text = String(unsafeUninitializedCapacity: 21 + fractionWidth) { buffer in
             var index = 0
             func put(_ value: Int64, _ width: Int) {
                 var value = value
@@ -44,11 +33,16 @@ public enum Timestamp {
                 buffer[index] = byte
                 index += 1
             }
-            put(year, 4); put(0x2D); put(month, 2); put(0x2D); put(day, 2); put(0x54)
+            put(min(max(year, 0), 9999), 4); put(0x2D); put(month, 2); put(0x2D); put(day, 2); put(0x54)
             put(secondOfDay / 3600, 2); put(0x3A); put(secondOfDay % 3600 / 60, 2); put(0x3A); put(secondOfDay % 60, 2)
             put(0x2E); put(fraction, fractionWidth); put(0x5A)
             return index
         }
+        // A year beyond four digits, or before year 0, keeps its own digits.
+        guard !(0...9999).contains(year) else { return text }
+        var wideYear = ""
+        append(year, width: 4, to: &wideYear)
+        return wideYear + text.dropFirst(4)
     }
 
     /// Parses `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH[:MM]]`, the forms both engines print.
