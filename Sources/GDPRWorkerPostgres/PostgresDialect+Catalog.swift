@@ -10,7 +10,7 @@ extension PostgresDialect {
                 DatabaseCatalog.Column(
                     name: try row.string("column_name"), declaredType: try row.string("declared_type"),
                     category: Self.category(typeName: try row.string("type_name"), typeType: try row.string("type_type")),
-                    isNullable: try row.bool("nullable"), isGenerated: try row.bool("generated")))
+                    isNullable: try row.bool("nullable"), isGenerated: try row.bool("generated"), isComparable: try row.bool("comparable")))
         }
         var primaryKeys: [String: [String]] = [:]
         for row in try connection.query(Self.primaryKeysQuery, []) {
@@ -35,9 +35,27 @@ extension PostgresDialect {
             current?.key.referencedColumns.append(try row.string("referenced_column"))
         }
         flush()
+        var indexes: [String: [DatabaseCatalog.Index]] = [:]
+        var index: (table: String, value: DatabaseCatalog.Index)?
+        func flushIndex() {
+            if let index { indexes[index.table, default: []].append(index.value) }
+        }
+        for row in try connection.query(Self.indexesQuery, []) {
+            let name = try row.string("index_name")
+            if index?.value.name != name {
+                flushIndex()
+                index = (
+                    try row.string("table_name"),
+                    DatabaseCatalog.Index(name: name, columns: [], isUnique: try row.bool("is_unique"), isPartial: try row.bool("is_partial")))
+            }
+            index?.value.columns.append(row.optionalString("column_name"))
+        }
+        flushIndex()
         return DatabaseCatalog(
             tables: columns.map { name, columns in
-                DatabaseCatalog.Table(name: name, columns: columns, primaryKey: primaryKeys[name] ?? [], foreignKeys: foreignKeys[name] ?? [])
+                DatabaseCatalog.Table(
+                    name: name, columns: columns, primaryKey: primaryKeys[name] ?? [], foreignKeys: foreignKeys[name] ?? [],
+                    indexes: indexes[name] ?? [])
             })
     }
 
@@ -68,10 +86,14 @@ extension PostgresDialect {
         }
     }
 
-    /// Columns with their base types (a domain counts as its base type).
+    /// Columns with their base types (a domain counts as its base type). A type is comparable when
+    /// it has a default b-tree operator class, or is an enum, an array or a range, which share one.
     static let columnsQuery = """
         SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS declared_type,
-               b.typname AS type_name, b.typtype AS type_type, NOT a.attnotnull AS nullable, a.attgenerated <> '' AS generated
+               b.typname AS type_name, b.typtype AS type_type, NOT a.attnotnull AS nullable, a.attgenerated <> '' AS generated,
+               (b.typtype IN ('e', 'r') OR b.typcategory = 'A' OR EXISTS (
+                   SELECT 1 FROM pg_opclass o JOIN pg_am m ON m.oid = o.opcmethod
+                    WHERE m.amname = 'btree' AND o.opcdefault AND o.opcintype = b.oid)) AS comparable
           FROM pg_class c
           JOIN pg_namespace n ON n.oid = c.relnamespace
           JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -90,6 +112,20 @@ extension PostgresDialect {
           JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
          WHERE i.indisprimary AND n.nspname = current_schema()
          ORDER BY c.relname, k.position
+        """
+
+    /// Valid indexes with their key columns in order; an expression's column name is NULL.
+    static let indexesQuery = """
+        SELECT c.relname AS table_name, i.relname AS index_name, x.indisunique AS is_unique, x.indpred IS NOT NULL AS is_partial,
+               a.attname AS column_name
+          FROM pg_index x
+          JOIN pg_class c ON c.oid = x.indrelid
+          JOIN pg_class i ON i.oid = x.indexrelid
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+         CROSS JOIN LATERAL unnest(CAST(x.indkey AS int2[])) WITH ORDINALITY AS k(attnum, position)
+          LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum AND k.attnum > 0
+         WHERE n.nspname = current_schema() AND x.indisvalid AND k.position <= x.indnkeyatts
+         ORDER BY c.relname, i.relname, k.position
         """
 
     static let foreignKeysQuery = """

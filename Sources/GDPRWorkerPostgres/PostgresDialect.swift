@@ -34,6 +34,12 @@ public struct PostgresDialect: SQLDialect {
         }
     }
 
+    /// The column's own type, as `format_type` spells it: a timestamp stays a timestamp, so the
+    /// copy compares equal to the original and uses its indexes.
+    public func workColumnType(copying column: DatabaseCatalog.Column) -> String {
+        column.declaredType
+    }
+
     public var hasNativeUUID: Bool { true }
 
     /// Hex digits of an MD5 over a fresh `gen_random_uuid()`: 122 random bits, spread evenly.
@@ -83,15 +89,29 @@ public struct PostgresDialect: SQLDialect {
     /// writes against the user's tables (measured: half the throughput).
     public func analyzeWorkTable(_ name: String) -> String? { "ANALYZE \(workTable(name))" }
 
-    /// A LATERAL subquery behind `OFFSET 0`, which the planner cannot flatten into a merge or hash
-    /// join over the whole table, nor push outer filters into.
-    public func drivenJoin(_ table: String, as alias: String, on condition: String) -> String {
-        "CROSS JOIN LATERAL (SELECT \(alias).* FROM \(table) AS \(alias) WHERE \(condition) OFFSET 0) AS \(alias)"
+    /// Indexed: a LATERAL subquery behind `OFFSET 0`, which the planner cannot flatten into a
+    /// merge or hash join over the whole table, nor push outer filters into. Unindexed: a plain
+    /// join, which the planner makes one hash join over one scan of the table.
+    public func join(_ table: String, as alias: String, on condition: String, indexed: Bool) -> String {
+        indexed
+            ? "CROSS JOIN LATERAL (SELECT \(alias).* FROM \(table) AS \(alias) WHERE \(condition) OFFSET 0) AS \(alias)"
+            : "JOIN \(table) AS \(alias) ON \(condition)"
     }
 
     public var aggregatesReturningRows: Bool { true }
 
-    public var locksRows: Bool { true }
+    public func rowLockClause(alias: String) -> String? { "FOR UPDATE OF \(alias)" }
+
+    /// Locks in a class of their own (the two-integer form), so they never meet the one-integer
+    /// locks of migrations, sweeps and enqueue deduplication. The sorted subquery is not flattened
+    /// (it has DISTINCT and ORDER BY), so the locks are taken in its order. Two keys whose hashes
+    /// collide share a lock, which only makes one wait for the other.
+    public func lockKeysStatement(keysTable: String) -> String? {
+        """
+        SELECT count(pg_advisory_xact_lock(1735159154, s.h)) AS locked
+          FROM (SELECT DISTINCT hashtext(k.key) AS h FROM \(keysTable) AS k ORDER BY 1) AS s
+        """
+    }
 
     public func rowJSON(alias: String, columns: [DatabaseCatalog.Column]) -> String {
         "CAST(row_to_json(\(alias)) AS text)"

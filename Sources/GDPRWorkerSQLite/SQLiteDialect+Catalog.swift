@@ -42,7 +42,20 @@ extension SQLiteDialect {
                 key.referencedColumns = toColumns[id]?.compactMap { $0 } ?? []
                 return key
             }
-            tables.append(DatabaseCatalog.Table(name: name, columns: columns, primaryKey: primaryKey.sorted { $0.0 < $1.0 }.map(\.1), foreignKeys: keys))
+            var indexes: [DatabaseCatalog.Index] = []
+            for row in try connection.query("SELECT name, \"unique\" AS is_unique, partial FROM pragma_index_list(?1, 'main') ORDER BY name", [.text(name)]) {
+                let index = try row.string("name")
+                // Expression columns have no name (cid -2); the rowid (cid -1) is the row itself.
+                let columns = try connection.query(
+                    "SELECT name FROM pragma_index_info(?1, 'main') ORDER BY seqno", [.text(index)]
+                ).map { $0.optionalString("name") }
+                indexes.append(
+                    DatabaseCatalog.Index(
+                        name: index, columns: columns, isUnique: (row.optionalInt("is_unique") ?? 0) == 1, isPartial: (row.optionalInt("partial") ?? 0) == 1))
+            }
+            tables.append(
+                DatabaseCatalog.Table(
+                    name: name, columns: columns, primaryKey: primaryKey.sorted { $0.0 < $1.0 }.map(\.1), foreignKeys: keys, indexes: indexes))
         }
         // A foreign key that names no parent columns refers to the parent's primary key.
         let primaryKeys = Dictionary(tables.map { ($0.name, $0.primaryKey) }, uniquingKeysWith: { first, _ in first })

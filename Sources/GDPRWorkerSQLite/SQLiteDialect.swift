@@ -28,6 +28,10 @@ public struct SQLiteDialect: SQLDialect {
         category == .integer ? "INTEGER" : "TEXT"
     }
 
+    /// No declared type, so no affinity: a copied value keeps its storage class and compares
+    /// equal to the original whatever the column's declared type.
+    public func workColumnType(copying column: DatabaseCatalog.Column) -> String { "" }
+
     public var hasNativeUUID: Bool { false }
 
     public func randomHex(_ count: Int) -> String {
@@ -69,13 +73,17 @@ public struct SQLiteDialect: SQLDialect {
     public func analyzeWorkTable(_ name: String) -> String? { nil }
 
     /// SQLite keeps the written order of a `CROSS JOIN`: the driving work table is the outer loop.
-    public func drivenJoin(_ table: String, as alias: String, on condition: String) -> String {
+    /// Without an index it builds an automatic one for the statement, once, rather than scan the
+    /// table per driving row.
+    public func join(_ table: String, as alias: String, on condition: String, indexed: Bool) -> String {
         "CROSS JOIN \(table) AS \(alias) ON \(condition)"
     }
 
     public var aggregatesReturningRows: Bool { false }
 
-    public var locksRows: Bool { false }
+    public func rowLockClause(alias: String) -> String? { nil }
+
+    public func lockKeysStatement(keysTable: String) -> String? { nil }
 
     /// `json_object` over the catalog's columns, merged with `json_patch` past SQLite's argument
     /// limit; blobs, which JSON cannot hold, as hexadecimal text.

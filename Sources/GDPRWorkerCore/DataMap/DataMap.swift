@@ -18,12 +18,22 @@ public struct DataMap: Sendable, Hashable {
     public var links: [LinkTable]
     /// The mapped tables, in document order. An archive table is listed by its hot table's `archive`.
     public var tables: [TableMap]
+    /// References the database does not declare as foreign keys, from any table into a mapped one.
+    public var references: [DeclaredReference]
+    /// Columns `check` would suggest as undeclared references that are not; `check --strict`
+    /// accepts them.
+    public var notReferences: [QualifiedColumn]
 
-    public init(version: Int = DataMap.currentVersion, cascadeLimit: Int = DataMap.defaultCascadeLimit, links: [LinkTable] = [], tables: [TableMap]) {
+    public init(
+        version: Int = DataMap.currentVersion, cascadeLimit: Int = DataMap.defaultCascadeLimit, links: [LinkTable] = [], tables: [TableMap],
+        references: [DeclaredReference] = [], notReferences: [QualifiedColumn] = []
+    ) {
         self.version = version
         self.cascadeLimit = cascadeLimit
         self.links = links
         self.tables = tables
+        self.references = references
+        self.notReferences = notReferences
     }
 
     /// Parses a data map, refusing it with every problem found when it is malformed.

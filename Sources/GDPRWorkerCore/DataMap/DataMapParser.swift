@@ -62,8 +62,12 @@ enum DataMapParser {
                 case "tables":
                     sawTables = true
                     map.tables = tables(value)
+                case "references":
+                    map.references = references(value)
+                case "not_references":
+                    map.notReferences = columnList(value, where: "not_references")
                 default:
-                    report(.invalidEntry, "unknown top-level key '\(key)'; known: version, cascade_limit, links, tables")
+                    report(.invalidEntry, "unknown top-level key '\(key)'; known: version, cascade_limit, links, tables, references, not_references")
                 }
             }
             if !sawVersion { report(.invalidEntry, "version: missing; add `version: \(DataMap.currentVersion)`") }
@@ -104,6 +108,49 @@ enum DataMapParser {
                 links.append(LinkTable(table: table, columns: columns))
             }
             return links
+        }
+
+        mutating func references(_ node: Node) -> [DeclaredReference] {
+            guard let items = node.sequence else {
+                report(.invalidEntry, "references: must be a list of { column: TABLE.COLUMN, references: TABLE.COLUMN }")
+                return []
+            }
+            var references: [DeclaredReference] = []
+            for (index, item) in items.enumerated() {
+                guard let entries = mapping(item, where: "references[\(index)]", table: nil) else { continue }
+                var column: QualifiedColumn?
+                var target: QualifiedColumn?
+                for (key, value) in entries {
+                    switch key {
+                    case "column": column = qualified(value, where: "references[\(index)].column")
+                    case "references": target = qualified(value, where: "references[\(index)].references")
+                    default: report(.invalidEntry, "references[\(index)]: unknown key '\(key)'; known: column, references")
+                    }
+                }
+                guard let column, let target else {
+                    report(.invalidEntry, "references[\(index)]: needs column and references, each TABLE.COLUMN")
+                    continue
+                }
+                references.append(DeclaredReference(column: column, references: target))
+            }
+            return references
+        }
+
+        /// A list of `TABLE.COLUMN` names.
+        mutating func columnList(_ node: Node, where place: String) -> [QualifiedColumn] {
+            guard let items = node.sequence else {
+                report(.invalidEntry, "\(place): must be a list of TABLE.COLUMN")
+                return []
+            }
+            return items.enumerated().compactMap { index, item in qualified(item, where: "\(place)[\(index)]") }
+        }
+
+        mutating func qualified(_ node: Node, where place: String) -> QualifiedColumn? {
+            guard let text = node.scalar?.string, let column = QualifiedColumn(parsing: text) else {
+                report(.invalidEntry, "\(place): must be TABLE.COLUMN")
+                return nil
+            }
+            return column
         }
 
         mutating func tables(_ node: Node) -> [TableMap] {

@@ -25,6 +25,10 @@ public protocol SQLDialect: Sendable {
     /// The column type a work table uses for a category.
     func workColumnType(_ category: DatabaseCatalog.TypeCategory) -> String
 
+    /// The column type a work table uses to hold a copy of the column's values exactly, so that a
+    /// key of any comparable type (a timestamp, a numeric, bytes) finds its row again.
+    func workColumnType(copying column: DatabaseCatalog.Column) -> String
+
     /// Whether UUID columns hold a native UUID type; otherwise they hold text, compared literally.
     var hasNativeUUID: Bool { get }
 
@@ -61,15 +65,21 @@ public protocol SQLDialect: Sendable {
     func emptyWorkTable(_ name: String) -> String
     /// A statement refreshing the planner's statistics of a work table, where the engine needs it.
     func analyzeWorkTable(_ name: String) -> String?
-    /// A join clause that looks rows of `table` up, one driving row at a time, so that a small
-    /// work table drives index lookups into the user's large tables whatever the planner's
-    /// estimates, and filters around it never run on a scan of the whole table.
-    func drivenJoin(_ table: String, as alias: String, on condition: String) -> String
+    /// A join clause that reaches rows of `table` from the rows before it. With `indexed`, an
+    /// index serves the condition: the rows are looked up one driving row at a time, so a small
+    /// work table drives index probes into the user's large tables whatever the planner's
+    /// estimates. Without one, a plain join lets the planner read the table once for the whole
+    /// batch (a hash join) instead of scanning it once per driving row.
+    func join(_ table: String, as alias: String, on condition: String, indexed: Bool) -> String
     /// Whether rows returned by a data-modifying CTE can be aggregated in the same statement.
     var aggregatesReturningRows: Bool { get }
-    /// Whether `SELECT … FOR UPDATE` locks rows. Without it (SQLite), one writer at a time
-    /// serialises erasures anyway.
-    var locksRows: Bool { get }
+    /// The clause that locks the selected rows of `alias` for writing (`FOR UPDATE OF alias`), or
+    /// nil where the engine has no row locks: SQLite's one writer at a time serialises erasures.
+    func rowLockClause(alias: String) -> String?
+
+    /// A query taking a transaction-scoped advisory lock for every distinct key of the keys work
+    /// table, in sorted order; nil where the engine has no such locks.
+    func lockKeysStatement(keysTable: String) -> String?
 
     // MARK: Export
 

@@ -18,7 +18,10 @@ struct Eraser {
     let context: JobContext
     let configuration: ErasureJobHandler.Configuration
     let mode: ErasureMode
-    /// Refills the working set after a checkpoint, whose commit emptied it.
+    /// The batch's working set: refilled after a checkpoint, whose commit emptied it, and where
+    /// the write steps lock and judge rows.
+    let workingSet: WorkingSet
+    /// Refills the working set after a checkpoint.
     let reload: () throws -> Void
 
     /// By jid text, then plan index.
@@ -30,19 +33,27 @@ struct Eraser {
 
     init(
         plan: ErasurePlan, statements: ErasureStatements, context: JobContext, configuration: ErasureJobHandler.Configuration, mode: ErasureMode,
-        reload: @escaping () throws -> Void
+        workingSet: WorkingSet, reload: @escaping () throws -> Void
     ) {
         self.plan = plan
         self.statements = statements
         self.context = context
         self.configuration = configuration
         self.mode = mode
+        self.workingSet = workingSet
         self.reload = reload
     }
 
+    /// Follows the plan's write steps: early tables first, then the others in mutation order, each
+    /// contended table locked (and a parent target judged) just before the first write needing it.
     mutating func run() throws {
-        for table in plan.tables where table.isEarly { try erase(table, early: true) }
-        for table in plan.tables where !table.isEarly { try erase(table, early: false) }
+        for step in plan.writeSteps {
+            switch step {
+            case .lock(let index): try workingSet.lock(plan.tables[index])
+            case .judge(let index): try workingSet.judge(plan.tables[index])
+            case .write(let index): try erase(plan.tables[index], early: plan.tables[index].isEarly)
+            }
+        }
     }
 
     /// The method a table's rows were erased with, for the status and the audit.

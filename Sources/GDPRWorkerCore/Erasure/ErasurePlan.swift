@@ -1,5 +1,5 @@
 /// A data map compiled against the live catalog: every table with its located columns, edges and
-/// strategies, and the orders erasure must follow. Built once by `ErasurePlanner` and shared by
+/// strategies, and the order erasure must follow. Built once by `ErasurePlanner` and shared by
 /// every worker; the statements built from it depend on nothing else, so their SQL text is stable
 /// and prepared once per connection.
 struct ErasurePlan: Sendable {
@@ -18,6 +18,8 @@ struct ErasurePlan: Sendable {
             /// The plan index of the source table, always materialized.
             var source: Int
             var sourceColumn: DatabaseCatalog.Column
+            /// Whether an index of this table leads with `column`, so the lookup is a probe.
+            var isIndexed: Bool
         }
 
         /// A reference into a parent-edge target, which decides whether a parent row is shared.
@@ -36,8 +38,8 @@ struct ErasurePlan: Sendable {
         var name: String
         var columns: [DatabaseCatalog.Column]
         var primaryKey: [DatabaseCatalog.Column]
-        /// Columns compared with the job's keys.
-        var matches: [DatabaseCatalog.Column]
+        /// Columns compared with the job's keys, and whether an index serves each.
+        var matches: [(column: DatabaseCatalog.Column, isIndexed: Bool)]
         /// Child edges: this table's column points at rows of a reached table.
         var childEdges: [Edge]
         /// Parent edges: rows of a reached table point at this table's column.
@@ -45,10 +47,15 @@ struct ErasurePlan: Sendable {
         /// Every known reference into this table, when it is a parent-edge target.
         var references: [Reference]
         /// Whether the table's reached rows are materialized in a work table before any write,
-        /// because other tables are reached from them or they may be shared.
+        /// because other tables are reached from them, they may be shared, or two erasures may
+        /// reach them.
         var isMaterialized: Bool
+        /// Whether two erasures holding different keys can reach the same row: a parent target,
+        /// or a table reached along two independent paths. Such rows are locked in primary-key
+        /// order before they are written (see `ErasurePlan.writeSteps`).
+        var isContended: Bool
         /// Whether the table may be erased first, in chunks committed by checkpoints: nothing is
-        /// reached from it, nothing references it, and it holds no links.
+        /// reached from it, nothing references it, it holds no links and no lock guards it.
         var isEarly: Bool
         /// What delete mode does to the table's rows.
         var onDelete: TableMap.DeletePolicy
@@ -63,6 +70,9 @@ struct ErasurePlan: Sendable {
         var reachWorkTable = ""
         var chunkWorkTable = ""
 
+        /// Whether rows reach the table through parent edges, whose sharing must be judged.
+        var isParentTarget: Bool { !parentEdges.isEmpty }
+
         /// The writes of a mode, or nil when the mode deletes the rows.
         func rewrites(for mode: ErasureMode) -> [Rewrite]? {
             switch mode {
@@ -76,14 +86,37 @@ struct ErasurePlan: Sendable {
     struct Link: Sendable {
         var table: String
         var columns: [DatabaseCatalog.Column]
+        /// Whether an index leads with each column, in `columns` order.
+        var isIndexed: [Bool]
+    }
+
+    /// One step of loading a batch's working set, before anything is written.
+    enum LoadStep: Sendable, Equatable {
+        /// Fill the table's reached rows; a parent target's parent-reached rows are candidates
+        /// until judged.
+        case materialize(Int)
+        /// Lock the table's reached rows in primary-key order.
+        case lock(Int)
+        /// Drop the candidate parents that rows outside the batch still reference.
+        case judge(Int)
+    }
+
+    /// One step of writing a batch, in an order every transaction of the plan shares.
+    enum WriteStep: Sendable, Equatable {
+        case lock(Int)
+        case judge(Int)
+        case write(Int)
     }
 
     var cascadeLimit: Int
     var links: [Link]
     /// In mutation order: rows that reference others come before the rows they reference.
     var tables: [Table]
-    /// Plan indices of the materialized tables, sources before the tables reached from them.
-    var reachOrder: [Int]
+    /// Loading: materializations in reach order, sources before the tables reached from them.
+    var loadSteps: [LoadStep]
+    /// Writing: early tables first, then the rest in mutation order, each contended table locked
+    /// (and, for a parent target, judged) just before the first write that depends on it.
+    var writeSteps: [WriteStep]
     /// Names the connection's work tables, so a changed map never meets stale ones.
     var fingerprint: String
     var archivePairs: [ArchivePair]

@@ -5,14 +5,62 @@ import Foundation
 /// keeps it from working: the single source of truth behind `gdpr-worker check` and the handler.
 struct ErasurePlanner {
     let map: DataMap
+    /// The database's catalog with the map's declared `references` added as foreign keys.
     let catalog: DatabaseCatalog
     /// Problems found while reading the map, reported first.
     var problems: [DataMapProblem]
 
-    init(map: DataMap, catalog: DatabaseCatalog, parseProblems: [DataMapProblem] = []) {
+    init(map: DataMap, catalog live: DatabaseCatalog, parseProblems: [DataMapProblem] = []) {
         self.map = map
-        self.catalog = catalog
         self.problems = parseProblems
+        var declared: [(table: String, key: DatabaseCatalog.ForeignKey)] = []
+        var found: [DataMapProblem] = []
+        let mapped = Set(map.expandedTables.map(\.name))
+        for reference in map.references {
+            if let problem = Self.problem(with: reference, in: live, mapped: mapped) {
+                found.append(problem)
+                continue
+            }
+            declared.append(
+                (reference.column.table,
+                 DatabaseCatalog.ForeignKey(
+                    columns: [reference.column.column], referencedTable: reference.references.table,
+                    referencedColumns: [reference.references.column], onDelete: .noAction, isDeclared: true)))
+        }
+        for column in map.notReferences where live.table(column.table)?.column(column.column) == nil {
+            found.append(DataMapProblem(.missingColumn, table: column.table, column: column.column, "not_references names a column the database does not have"))
+        }
+        problems += found
+        catalog = live.adding(declared)
+    }
+
+    /// What is wrong with a declared reference, if anything.
+    static func problem(with reference: DeclaredReference, in catalog: DatabaseCatalog, mapped: Set<String>) -> DataMapProblem? {
+        let from = reference.column
+        let to = reference.references
+        guard let source = catalog.table(from.table) else {
+            return DataMapProblem(.missingTable, table: from.table, "references: no such table in the database")
+        }
+        guard let sourceColumn = source.column(from.column) else {
+            return DataMapProblem(.missingColumn, table: from.table, column: from.column, "references: no such column in the database")
+        }
+        guard let target = catalog.table(to.table) else {
+            return DataMapProblem(.missingTable, table: from.table, column: from.column, "references names \(to.table), which is not in the database")
+        }
+        guard mapped.contains(to.table) else {
+            return DataMapProblem(
+                .invalidEntry, table: from.table, column: from.column,
+                "references names \(to), but \(to.table) is not in tables; declare only references into mapped tables")
+        }
+        guard let targetColumn = target.column(to.column) else {
+            return DataMapProblem(.missingColumn, table: to.table, column: to.column, "named by references, but the table has no such column")
+        }
+        if sourceColumn.category != targetColumn.category || !sourceColumn.isComparable {
+            return DataMapProblem(
+                .keyTypeMismatch, table: from.table, column: from.column,
+                "is \(sourceColumn.declaredType) but \(to) is \(targetColumn.declaredType); a reference joins columns of the same type")
+        }
+        return nil
     }
 
     /// The plan, or nil with `problems` filled in.
@@ -38,10 +86,11 @@ struct ErasurePlanner {
         for pair in map.archivePairs { checkArchive(pair) }
         guard problems.isEmpty else { return nil }
 
-        let graph = ReachGraph(tables: located, catalog: catalog, linkTables: Set(links.map(\.table)))
+        let graph = ReachGraph(tables: located, catalog: catalog, links: map.links)
         guard let order = graph.order(reporting: &problems) else { return nil }
-        checkUnmappedReferences(located, graph: graph)
+        checkReferences(located, graph: graph)
         for table in located where table.map.onDelete == .anonymise { checkRetention(table, graph: graph) }
+        guard problems.isEmpty else { return nil }
         var tables = order.mutation.enumerated().map { position, locatedIndex in
             plannedTable(located[locatedIndex], index: position, graph: graph)
         }
@@ -64,224 +113,64 @@ struct ErasurePlanner {
                 return reference
             }
         }
-        guard problems.isEmpty else { return nil }
+        let reach = order.reach.map { planIndex[$0]! }
+        let downstream = Dictionary(uniqueKeysWithValues: order.mutation.map { located in
+            (planIndex[located]!, Set(graph.downstream(of: located).map { planIndex[$0]! }))
+        })
+        let steps = Self.steps(tables: tables, reach: reach, downstream: downstream, judgeWhileLoading: graph.judgesWhileLoading)
         let fingerprint = Self.fingerprint(of: tables, links: links, cascadeLimit: map.cascadeLimit)
         for position in tables.indices {
             tables[position].reachWorkTable = "gw_\(fingerprint)_reach_\(position)"
             tables[position].chunkWorkTable = "gw_\(fingerprint)_chunk_\(position)"
         }
         return ErasurePlan(
-            cascadeLimit: map.cascadeLimit, links: links, tables: tables, reachOrder: order.reach.map { planIndex[$0]! },
+            cascadeLimit: map.cascadeLimit, links: links, tables: tables, loadSteps: steps.load, writeSteps: steps.write,
             fingerprint: fingerprint, archivePairs: map.archivePairs)
+    }
+
+    /// The order a batch is loaded and written in, the same for every transaction of the plan.
+    ///
+    /// **Why erasures cannot deadlock.** Every lock an erasure can wait for is taken in one global
+    /// order: first the advisory locks of the batch's keys, sorted (`ErasureStatements.lockKeys`);
+    /// then, step by step in this schedule, the rows of one contended table at a time, sorted by
+    /// primary key. A row of an uncontended table is reached along a single path from a single
+    /// key, or from rows of a contended table already locked, so no other erasure reaches it
+    /// without first waiting for a lock this one holds. A transaction waiting at a step holds only
+    /// locks earlier in the order, so a cycle of waits would need some step to come before itself.
+    ///
+    /// **Why shared parents are locked late.** A parent row (a household's address) may only be
+    /// erased once no one else points at it; two erasures of a household must judge that one after
+    /// the other, so the judgement holds the parent's lock until commit. Taken just before the
+    /// parent is written, at the end of the batch, the lock makes concurrent batches wait for
+    /// each other's last statements only, not their whole work. Only where a table is reached as
+    /// the child of a parent row must the parent be judged while loading, before any write.
+    static func steps(
+        tables: [ErasurePlan.Table], reach: [Int], downstream: [Int: Set<Int>], judgeWhileLoading: Bool
+    ) -> (load: [ErasurePlan.LoadStep], write: [ErasurePlan.WriteStep]) {
+        var load: [ErasurePlan.LoadStep] = []
+        var locked: Set<Int> = []
+        for index in reach {
+            load.append(.materialize(index))
+            if judgeWhileLoading && tables[index].isParentTarget {
+                load += [.lock(index), .judge(index)]
+                locked.insert(index)
+            }
+        }
+        var write: [ErasurePlan.WriteStep] = []
+        let contended = tables.indices.filter { tables[$0].isContended }
+        for index in tables.indices.filter({ tables[$0].isEarly }) + tables.indices.filter({ !tables[$0].isEarly }) {
+            for lock in contended where !locked.contains(lock) && (lock == index || downstream[lock]?.contains(index) == true) {
+                write.append(.lock(lock))
+                if tables[lock].isParentTarget { write.append(.judge(lock)) }
+                locked.insert(lock)
+            }
+            write.append(.write(index))
+        }
+        return (load, write)
     }
 
     mutating func report(_ code: DataMapProblem.Code, table: String? = nil, column: String? = nil, _ message: String) {
         problems.append(DataMapProblem(code, table: table, column: column, message))
-    }
-
-    // MARK: Tables and columns
-
-    /// A mapped table found in the catalog, with its primary key.
-    struct Located {
-        var map: TableMap
-        var catalog: DatabaseCatalog.Table
-        var primaryKey: [DatabaseCatalog.Column]
-    }
-
-    mutating func locate(_ table: TableMap) -> Located? {
-        guard let live = catalog.table(table.name) else {
-            let source = table.archiveOf.map { " (the archive of \($0))" } ?? ""
-            report(.missingTable, table: table.name, "no such table in the database\(source)")
-            return nil
-        }
-        let keyNames = table.primaryKey ?? live.primaryKey
-        var primaryKey: [DatabaseCatalog.Column] = []
-        if keyNames.isEmpty {
-            report(.missingPrimaryKey, table: table.name, "has no primary key; add one, or name a unique column with primary_key")
-        }
-        for name in keyNames {
-            guard let column = live.column(name) else {
-                report(.missingColumn, table: table.name, column: name, "primary_key names a column the table does not have")
-                continue
-            }
-            if !column.category.canHoldKeys {
-                report(
-                    .keyTypeMismatch, table: table.name, column: name,
-                    "primary key column of type \(column.declaredType) cannot locate rows; declare primary_key with text, uuid or integer columns")
-            }
-            primaryKey.append(column)
-        }
-        for rule in table.columns where live.column(rule.column) == nil {
-            report(.missingColumn, table: table.name, column: rule.column, "no such column in the database")
-        }
-        for column in live.columns where !table.classifies(column.name) {
-            report(.unclassifiedColumn, table: table.name, column: column.name, "has no strategy; classify it (keep, null, redact, token, rekey or a placeholder)")
-        }
-        for column in live.columns {
-            guard let strategy = table.strategy(for: column.name) else { continue }
-            checkStrategy(strategy, on: column, of: table.name)
-            if primaryKey.contains(where: { $0.name == column.name }), strategy.rewrites, strategy != .rekey {
-                report(.strategyMismatch, table: table.name, column: column.name, "is part of the primary key, which must stay unique; use keep or rekey")
-            }
-        }
-        for name in table.match {
-            guard let column = live.column(name) else {
-                report(.missingColumn, table: table.name, column: name, "match names a column the table does not have")
-                continue
-            }
-            if !column.category.canHoldKeys {
-                report(.keyTypeMismatch, table: table.name, column: name, "match column of type \(column.declaredType) cannot hold keys; use a text, varchar, uuid or integer column")
-            }
-        }
-        return Located(map: table, catalog: live, primaryKey: primaryKey)
-    }
-
-    mutating func checkStrategy(_ strategy: ColumnStrategy, on column: DatabaseCatalog.Column, of table: String) {
-        if column.isGenerated {
-            if strategy.rewrites { report(.strategyMismatch, table: table, column: column.name, "is a generated column and cannot be written; use keep") }
-            return
-        }
-        let category = column.category
-        let fits: Bool
-        var written: Int?
-        switch strategy {
-        case .keep:
-            return
-        case .null:
-            if !column.isNullable { report(.strategyMismatch, table: table, column: column.name, "is NOT NULL, so null cannot apply; use redact, token or a placeholder") }
-            return
-        case .redact(let text):
-            fits = category == .text
-            written = text.count
-        case .token:
-            fits = category == .text
-            written = 36
-        case .rekey:
-            fits = category == .text || category == .uuid
-            written = 36
-        case .placeholder(let kind):
-            switch kind {
-            case .email: (fits, written) = (category == .text, 40)
-            case .phone: (fits, written) = (category == .text, 14)
-            case .name: (fits, written) = (category == .text, 13)
-            case .text: (fits, written) = (category == .text, 21)
-            case .ip: (fits, written) = (category == .text || category == .inet, 15)
-            case .uuid: (fits, written) = (category == .text || category == .uuid, 36)
-            case .date: (fits, written) = (category == .text || category == .date || category == .timestamp, 10)
-            }
-        }
-        guard fits else {
-            report(.strategyMismatch, table: table, column: column.name, "\(strategy) cannot write a column of type \(column.declaredType)")
-            return
-        }
-        if category == .text, let written, let limit = Self.lengthLimit(column.declaredType), limit < written {
-            report(.strategyMismatch, table: table, column: column.name, "\(strategy) writes up to \(written) characters but \(column.declaredType) holds \(limit)")
-        }
-    }
-
-    /// The length limit of a `varchar(n)` or `char(n)` type.
-    static func lengthLimit(_ declaredType: String) -> Int? {
-        guard let open = declaredType.firstIndex(of: "("), let close = declaredType.firstIndex(of: ")"), open < close else { return nil }
-        return Int(declaredType[declaredType.index(after: open)..<close].trimmingCharacters(in: .whitespaces))
-    }
-
-    mutating func checkEdges(_ table: Located, mapped: Set<String>) {
-        for edge in table.map.reachedBy {
-            guard let column = table.catalog.column(edge.column) else {
-                report(.missingColumn, table: table.map.name, column: edge.column, "reached_by names a column the table does not have")
-                continue
-            }
-            guard let source = catalog.table(edge.otherTable) else {
-                report(.missingTable, table: table.map.name, column: edge.column, "\(edge.direction.rawValue) names \(edge.otherTable), which is not in the database")
-                continue
-            }
-            guard mapped.contains(edge.otherTable) else {
-                report(.unreachableTable, table: table.map.name, column: edge.column, "\(edge.direction.rawValue) names \(edge.otherTable), which is not in tables, so none of its rows are ever reached")
-                continue
-            }
-            guard let sourceColumn = source.column(edge.otherColumn) else {
-                report(.missingColumn, table: edge.otherTable, column: edge.otherColumn, "named by \(table.map.name).reached_by, but the table has no such column")
-                continue
-            }
-            if column.category != sourceColumn.category || column.category == .other {
-                report(
-                    .keyTypeMismatch, table: table.map.name, column: edge.column,
-                    "is \(column.declaredType) but \(edge.otherTable).\(edge.otherColumn) is \(sourceColumn.declaredType); edge columns must have the same type")
-            }
-        }
-    }
-
-    mutating func locateLink(_ link: LinkTable, mapped: Set<String>) -> ErasurePlan.Link? {
-        guard let live = catalog.table(link.table) else {
-            report(.missingTable, table: link.table, "link table: no such table in the database")
-            return nil
-        }
-        if !mapped.contains(link.table) {
-            report(.unreachableTable, table: link.table, "link table is not in tables; its rows hold keys, so map it (match: its key columns)")
-        }
-        var columns: [DatabaseCatalog.Column] = []
-        for name in link.columns {
-            guard let column = live.column(name) else {
-                report(.missingColumn, table: link.table, column: name, "link column: no such column in the database")
-                continue
-            }
-            if !column.category.canHoldKeys {
-                report(.keyTypeMismatch, table: link.table, column: name, "link column of type \(column.declaredType) cannot hold keys")
-            }
-            columns.append(column)
-        }
-        if let first = columns.first, let other = columns.first(where: { $0.category != first.category }) {
-            report(.keyTypeMismatch, table: link.table, column: other.name, "is \(other.declaredType) but \(first.name) is \(first.declaredType); link columns must have the same type")
-        }
-        return columns.count == link.columns.count ? ErasurePlan.Link(table: link.table, columns: columns) : nil
-    }
-
-    mutating func checkArchive(_ pair: ArchivePair) {
-        for table in [pair.hotTable, pair.archiveTable] {
-            guard let live = catalog.table(table) else { continue }
-            if live.column(pair.timeColumn) == nil {
-                report(.missingColumn, table: table, column: pair.timeColumn, "archive time_column: no such column in the database")
-            } else if let category = live.column(pair.timeColumn)?.category, category != .timestamp && category != .date && category != .text {
-                report(.strategyMismatch, table: table, column: pair.timeColumn, "archive time_column must be a timestamp or date")
-            }
-        }
-    }
-
-    /// An unmapped table whose foreign key would block deleting mapped rows, or would leave rows
-    /// pointing at a person that the map does not know about.
-    mutating func checkUnmappedReferences(_ tables: [Located], graph: ReachGraph) {
-        let mapped = Set(tables.map(\.map.name))
-        for table in tables where !graph.parentTargets.contains(table.map.name) {
-            for referencing in catalog.tables.values.sorted(by: { $0.name < $1.name }) where !mapped.contains(referencing.name) {
-                for key in referencing.foreignKeys where key.referencedTable == table.map.name {
-                    guard key.onDelete != .cascade && key.onDelete != .setNull else { continue }
-                    report(
-                        .unmappedReference, table: referencing.name, column: key.columns.joined(separator: ", "),
-                        "references \(table.map.name), which erasure deletes from, but \(referencing.name) is not in the data map; map it")
-                }
-            }
-        }
-    }
-
-    /// A table kept in delete mode must be able to let go of the person: its columns pointing at
-    /// deleted rows become NULL, and its key columns cannot keep the key.
-    mutating func checkRetention(_ table: Located, graph: ReachGraph) {
-        let name = table.map.name
-        for columnName in graph.columnsReferencingDeletedRows(of: name).sorted() {
-            guard let column = table.catalog.column(columnName), !column.isNullable else { continue }
-            report(
-                .strategyMismatch, table: name, column: columnName,
-                "on_delete: anonymise keeps the rows, but the column points at rows delete mode deletes; it must allow NULL")
-        }
-        let keyColumns = Set(table.map.match + map.links.filter { $0.table == name }.flatMap(\.columns))
-        for columnName in keyColumns.sorted() {
-            guard let column = table.catalog.column(columnName), case .keep? = table.map.strategy(for: columnName) else { continue }
-            if column.category == .integer && !column.isNullable {
-                report(
-                    .strategyMismatch, table: name, column: columnName,
-                    "on_delete: anonymise keeps the rows, so delete mode must remove this key; an integer key column must allow NULL")
-            }
-        }
     }
 
     // MARK: Planned tables
@@ -309,17 +198,19 @@ struct ErasurePlanner {
         }
         return ErasurePlan.Table(
             index: index, name: name, columns: table.catalog.columns, primaryKey: table.primaryKey,
-            matches: table.map.match.compactMap { table.catalog.column($0) },
+            matches: table.map.match.compactMap { name in table.catalog.column(name).map { ($0, table.catalog.isIndexed(name)) } },
             childEdges: graph.edges(of: name, .references), parentEdges: graph.edges(of: name, .referencedBy),
-            references: graph.references(into: name), isMaterialized: graph.materialized.contains(name), isEarly: graph.isEarly(name),
+            references: graph.references(into: name), isMaterialized: graph.materialized.contains(name),
+            isContended: graph.contended.contains(name), isEarly: graph.isEarly(name),
             onDelete: table.map.onDelete, anonymise: anonymise, retain: retain)
     }
 
     static func fingerprint(of tables: [ErasurePlan.Table], links: [ErasurePlan.Link], cascadeLimit: Int) -> String {
-        var text = "\(cascadeLimit)|"
+        var text = "2|\(cascadeLimit)|"
         for link in links { text += "L:\(link.table):\(link.columns.map(\.name))|" }
         for table in tables {
-            text += "T:\(table.name):\(table.primaryKey.map { "\($0.name) \($0.category)" }):\(table.isMaterialized)|"
+            let key = table.primaryKey.map { "\($0.name) \($0.declaredType)" }
+            text += "T:\(table.name):\(key):\(table.isMaterialized):\(table.isParentTarget)|"
         }
         return SHA256.hash(data: Data(text.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
     }

@@ -47,10 +47,13 @@ struct ErasureStatements {
             dialect.createWorkIndex(plan.keysWorkTable + "_int", on: plan.keysWorkTable, columns: ["key_int"]),
         ]
         for table in plan.tables {
-            let keyColumns = zip(Self.keyNames(table), table.primaryKey).map { "\($0) \(dialect.workColumnType($1.category)) NOT NULL" }
+            let keyColumns = zip(Self.keyNames(table), table.primaryKey).map { "\($0) \(dialect.workColumnType(copying: $1)) NOT NULL" }
             if table.isMaterialized {
+                // `parent` marks rows reached only as a parent, candidates until judged not shared.
+                let parent = table.isParentTarget ? ["parent \(dialect.workColumnType(.integer)) NOT NULL"] : []
                 statements.append(
-                    dialect.createWorkTable(table.reachWorkTable, columns: ["jid \(dialect.workColumnType(.text)) NOT NULL"] + keyColumns, clearedOnCommit: true))
+                    dialect.createWorkTable(
+                        table.reachWorkTable, columns: ["jid \(dialect.workColumnType(.text)) NOT NULL"] + keyColumns + parent, clearedOnCommit: true))
                 statements.append(dialect.createWorkIndex(table.reachWorkTable + "_pk", on: table.reachWorkTable, columns: Self.keyNames(table)))
             }
             statements.append(
@@ -102,7 +105,7 @@ struct ErasureStatements {
         }
         if table.isMaterialized {
             let on = joinOnKey(table, workAlias: "r", tableAlias: "t")
-            return [select("r.jid", "\(dialect.workTable(table.reachWorkTable)) AS r \(dialect.drivenJoin(q(table.name), as: "t", on: on))")]
+            return [select("r.jid", "\(dialect.workTable(table.reachWorkTable)) AS r \(dialect.join(q(table.name), as: "t", on: on, indexed: true))")]
         }
         return discoveryBranches(of: table).map { select($0.jid, $0.from) }
     }
@@ -111,19 +114,21 @@ struct ErasureStatements {
     /// with the expression of the jid each row belongs to. Parent edges are not included.
     func discoveryBranches(of table: ErasurePlan.Table, includingParents: Bool = false) -> [(jid: String, from: String, parent: Bool)] {
         var branches: [(String, String, Bool)] = []
-        for column in table.matches {
+        for (column, indexed) in table.matches {
             let on = "t.\(q(column.name)) = k.\(keyColumn(for: column.category))"
-            branches.append(("k.jid", "\(dialect.workTable(plan.keysWorkTable)) AS k \(dialect.drivenJoin(q(table.name), as: "t", on: on))", false))
+            branches.append(("k.jid", "\(dialect.workTable(plan.keysWorkTable)) AS k \(dialect.join(q(table.name), as: "t", on: on, indexed: indexed))", false))
         }
         let edges = table.childEdges.map { ($0, false) } + (includingParents ? table.parentEdges.map { ($0, true) } : [])
         for (edge, parent) in edges {
             let source = plan.tables[edge.source]
             let reach = "\(dialect.workTable(source.reachWorkTable)) AS r"
             if source.primaryKey.count == 1, source.primaryKey[0].name == edge.sourceColumn.name {
-                branches.append(("r.jid", "\(reach) \(dialect.drivenJoin(q(table.name), as: "t", on: "t.\(q(edge.column.name)) = r.pk0"))", parent))
+                let rows = dialect.join(q(table.name), as: "t", on: "t.\(q(edge.column.name)) = r.pk0", indexed: edge.isIndexed)
+                branches.append(("r.jid", "\(reach) \(rows)", parent))
             } else {
-                let sourceRow = dialect.drivenJoin(q(source.name), as: "s", on: joinOnKey(source, workAlias: "r", tableAlias: "s"))
-                let targetRows = dialect.drivenJoin(q(table.name), as: "t", on: "t.\(q(edge.column.name)) = s.\(q(edge.sourceColumn.name))")
+                let sourceRow = dialect.join(q(source.name), as: "s", on: joinOnKey(source, workAlias: "r", tableAlias: "s"), indexed: true)
+                let targetRows = dialect.join(
+                    q(table.name), as: "t", on: "t.\(q(edge.column.name)) = s.\(q(edge.sourceColumn.name))", indexed: edge.isIndexed)
                 branches.append(("r.jid", "\(reach) \(sourceRow) \(targetRows)", parent))
             }
         }
@@ -131,34 +136,57 @@ struct ErasureStatements {
     }
 
     /// Fills a materialized table's reached rows: matched, reached as children, and reached as
-    /// parents unless anyone outside the batch's reached rows still references them. An export
-    /// includes shared parents: a household's address is the person's data too.
-    func materialize(_ table: ErasurePlan.Table, includingShared: Bool = false) -> BoundStatement {
+    /// parents. Rows reached only as parents are marked: `judge` later drops those anyone outside
+    /// the batch still references. An export keeps them all: a household's address is the
+    /// person's data too.
+    func materialize(_ table: ErasurePlan.Table) -> BoundStatement {
         var statement = BoundStatement(dialect)
         let keys = Self.keyNames(table)
         let output = keys.enumerated().map { index, name in "t.\(q(table.primaryKey[index].name)) AS \(name)" }.joined(separator: ", ")
         let selects = discoveryBranches(of: table, includingParents: true).map { branch in
-            "SELECT \(branch.jid) AS jid, \(output) FROM \(branch.from)" + (branch.parent && !includingShared ? " WHERE \(notShared(table))" : "")
+            "SELECT \(branch.jid) AS jid, \(output)" + (table.isParentTarget ? ", \(branch.parent ? 1 : 0) AS parent" : "") + " FROM \(branch.from)"
         }
-        statement.sql = "INSERT INTO \(dialect.workTable(table.reachWorkTable)) (jid, \(keys.joined(separator: ", "))) "
+        let columns = ["jid"] + keys + (table.isParentTarget ? ["parent"] : [])
+        statement.sql = "INSERT INTO \(dialect.workTable(table.reachWorkTable)) (\(columns.joined(separator: ", "))) "
             + selects.joined(separator: " UNION ")
         return statement
     }
 
-    /// Locks, in key order, the rows this batch reaches as parents, before `materialize` judges
-    /// whether they are shared. Two batches that reach the same parent (a household's address)
-    /// then decide in turn, the second after the first committed, so the last person of a
-    /// household to be erased takes the address with them instead of both leaving it behind.
-    /// Nil where the engine has no row locks (SQLite serialises writers) or the table has no parents.
-    func lockParents(_ table: ErasurePlan.Table) -> BoundStatement? {
-        let parents = discoveryBranches(of: table, includingParents: true).filter(\.parent)
-        guard dialect.locksRows, !parents.isEmpty else { return nil }
+    /// Locks the table's reached rows in primary-key order, for writing: the step of the global
+    /// lock order that belongs to this table (`ErasurePlanner.steps`). Nil where the engine has
+    /// no row locks: SQLite has one writer at a time.
+    func lockRows(_ table: ErasurePlan.Table) -> BoundStatement? {
+        guard table.isMaterialized, let clause = dialect.rowLockClause(alias: "p") else { return nil }
         var statement = BoundStatement(dialect)
-        let key = table.primaryKey.map { q($0.name) }
-        let locked = key.map { "p.\($0)" }.joined(separator: ", ")
-        let candidates = parents.map { "SELECT " + key.map { "t.\($0)" }.joined(separator: ", ") + " FROM \($0.from)" }
-            .joined(separator: " UNION ")
-        statement.sql = "SELECT 1 FROM \(q(table.name)) AS p WHERE (\(locked)) IN (\(candidates)) ORDER BY \(locked) FOR UPDATE OF p"
+        let key = table.primaryKey.map { "p.\(q($0.name))" }.joined(separator: ", ")
+        let reached = "SELECT \(Self.keyNames(table).map { "r.\($0)" }.joined(separator: ", ")) FROM \(dialect.workTable(table.reachWorkTable)) AS r"
+        statement.sql = "SELECT 1 AS locked FROM \(q(table.name)) AS p WHERE (\(key)) IN (\(reached)) ORDER BY \(key) \(clause)"
+        return statement
+    }
+
+    /// Drops the candidate parents that a row outside the batch's reached rows still references:
+    /// shared data, left alone. Run with the candidates locked, so that two batches erasing the
+    /// two people of a household judge one after the other and the second takes the address.
+    func judge(_ table: ErasurePlan.Table) -> BoundStatement {
+        var statement = BoundStatement(dialect)
+        let reach = dialect.workTable(table.reachWorkTable)
+        let owned = Self.keyNames(table).map { "o.\($0) = r.\($0)" }.joined(separator: " AND ")
+        statement.sql = """
+            DELETE FROM \(reach) AS r
+             WHERE r.parent = 1
+               AND NOT EXISTS (SELECT 1 FROM \(reach) AS o WHERE o.parent = 0 AND \(owned))
+               AND EXISTS (SELECT 1 FROM \(q(table.name)) AS t WHERE \(joinOnKey(table, workAlias: "r", tableAlias: "t")) AND NOT (\(notShared(table))))
+            """
+        return statement
+    }
+
+    /// Takes the transaction's advisory lock of every key of the batch, in one sorted pass, before
+    /// any row: two erasures of overlapping keys run one after the other. Nil where the engine has
+    /// no row locks.
+    func lockKeys() -> BoundStatement? {
+        guard let sql = dialect.lockKeysStatement(keysTable: dialect.workTable(plan.keysWorkTable)) else { return nil }
+        var statement = BoundStatement(dialect)
+        statement.sql = sql
         return statement
     }
 
@@ -184,7 +212,7 @@ struct ErasureStatements {
         statement.sql = """
             SELECT e.jid AS jid, \(dialect.rowJSON(alias: "t", columns: table.columns)) AS data
               FROM (SELECT DISTINCT jid, \(keys.joined(separator: ", ")) FROM (\(union)) AS c) AS e
-              \(dialect.drivenJoin(q(table.name), as: "t", on: joinOnKey(table, workAlias: "e", tableAlias: "t")))
+              \(dialect.join(q(table.name), as: "t", on: joinOnKey(table, workAlias: "e", tableAlias: "t"), indexed: true))
              ORDER BY e.jid, \(keys.map { "e.\($0)" }.joined(separator: ", "))
             """
         return statement

@@ -63,7 +63,7 @@ struct KeyCascade {
             frontier.map { [$0.jid, $0.key] + Self.typedForms($0.key) }, columns: ["jid", "key", "key_uuid", "key_int"])
         var selects: [String] = []
         for link in plan.links {
-            for from in link.columns {
+            for (from, indexed) in zip(link.columns, link.isIndexed) {
                 let typed: String
                 switch statements.keyColumn(for: from.category) {
                 case "key_uuid": typed = dialect.cast("NULLIF(z.key_uuid, '')", to: .uuid)
@@ -71,7 +71,7 @@ struct KeyCascade {
                 default: typed = "z.key"
                 }
                 for to in link.columns where to.name != from.name {
-                    let linked = dialect.drivenJoin(statements.q(link.table), as: "l", on: "l.\(statements.q(from.name)) = \(typed)")
+                    let linked = dialect.join(statements.q(link.table), as: "l", on: "l.\(statements.q(from.name)) = \(typed)", indexed: indexed)
                     selects.append(
                         "SELECT z.jid AS jid, CAST(l.\(statements.q(to.name)) AS text) AS key FROM \(relation) \(linked) WHERE l.\(statements.q(to.name)) IS NOT NULL")
                 }

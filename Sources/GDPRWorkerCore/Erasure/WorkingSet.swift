@@ -27,27 +27,49 @@ final class WorkingSet {
         mayHoldRows = !dialect.clearsWorkTablesAtCommit
     }
 
-    /// Loads the keys and materializes the reached rows, in reach order; for an export, shared
-    /// parent rows too.
-    func load(keys rows: [[String]], includingShared: Bool = false) throws {
+    /// Loads the keys, takes their locks, and materializes the reached rows in reach order; where
+    /// the plan judges parents while loading, locks and judges them too. An export takes no lock
+    /// and keeps shared parents, which are the person's data too.
+    func load(keys rows: [[String]], forExport: Bool = false) throws {
         let dialect = statements.dialect
         if mayHoldRows {
             try connection.execute("DELETE FROM \(dialect.workTable(plan.keysWorkTable))", [])
-            for index in plan.reachOrder {
+            for case .materialize(let index) in plan.loadSteps {
                 try connection.execute("DELETE FROM \(dialect.workTable(plan.tables[index].reachWorkTable))", [])
             }
         }
         mayHoldRows = true
         let insert = statements.insertKeys(rows)
         try analyze(plan.keysWorkTable, filled: try connection.execute(insert.sql, insert.binds))
-        for index in plan.reachOrder {
-            let table = plan.tables[index]
-            if !includingShared, let lock = statements.lockParents(table) {
-                _ = try connection.query(lock.sql, lock.binds)
-            }
-            let statement = statements.materialize(table, includingShared: includingShared)
-            try analyze(table.reachWorkTable, filled: try connection.execute(statement.sql, statement.binds))
+        if !forExport, let lock = statements.lockKeys() {
+            _ = try connection.query(lock.sql, lock.binds)
         }
+        for step in plan.loadSteps {
+            switch step {
+            case .materialize(let index):
+                let table = plan.tables[index]
+                let statement = statements.materialize(table)
+                try analyze(table.reachWorkTable, filled: try connection.execute(statement.sql, statement.binds))
+            case .lock(let index) where !forExport:
+                try lock(plan.tables[index])
+            case .judge(let index) where !forExport:
+                try judge(plan.tables[index])
+            case .lock, .judge:
+                break
+            }
+        }
+    }
+
+    /// Locks a table's reached rows in key order, where the engine has row locks.
+    func lock(_ table: ErasurePlan.Table) throws {
+        guard let statement = statements.lockRows(table) else { return }
+        _ = try connection.query(statement.sql, statement.binds)
+    }
+
+    /// Drops the table's candidate parents that others still reference.
+    func judge(_ table: ErasurePlan.Table) throws {
+        let statement = statements.judge(table)
+        try connection.execute(statement.sql, statement.binds)
     }
 
     /// After a checkpoint's commit, which emptied the tables where the engine does that.

@@ -71,14 +71,16 @@ public final class ErasureJobHandler: JobHandler, @unchecked Sendable {
             }
             guard !live.isEmpty else { continue }
             let keys = try keyRows(live, closures: closures, surrogates: group.kind == .remove && plan.rekeys(in: group.mode), statements: statements, on: connection)
-            try workingSet.load(keys: keys, includingShared: group.kind == .export)
+            try workingSet.load(keys: keys, forExport: group.kind == .export)
             let keyCounts = Dictionary(uniqueKeysWithValues: live.map { ($0.jid.description, closures[$0.jid.description]?.keys.count ?? 1) })
             if group.kind == .export {
                 let results = try Exporter(plan: plan, statements: statements, connection: connection, store: exports)
                     .run(live, keys: keyCounts, now: context.now ?? Date())
                 for job in live { outcomes[job.jid] = .done(results[job.jid.description] ?? JobResult(keys: keyCounts[job.jid.description] ?? 1)) }
             } else {
-                var eraser = Eraser(plan: plan, statements: statements, context: context, configuration: configuration, mode: group.mode) {
+                var eraser = Eraser(
+                    plan: plan, statements: statements, context: context, configuration: configuration, mode: group.mode, workingSet: workingSet
+                ) {
                     workingSet.committed()
                     try workingSet.load(keys: keys)
                 }
