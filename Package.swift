@@ -62,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "GDPRWorkerSQLite",
-            dependencies: ["CSQLite", "GDPRWorkerCore"],
+            dependencies: ["CSQLite", "GDPRWorkerCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
 

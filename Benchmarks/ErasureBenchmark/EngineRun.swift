@@ -3,8 +3,8 @@ import GDPRWorkerCore
 import GDPRWorkerPostgres
 import Logging
 
-/// Runs jobs through ErasureJobHandler as a pool worker's fast path does: in one transaction,
-/// take a batch out of the queue, process it, complete it with its audit records, and commit.
+/// Runs jobs through ErasureJobHandler as a pool worker does: claim a batch (committed), then in
+/// one transaction hold the jobs, process them, complete them with their audit records, and commit.
 struct EngineRun {
     let store: PostgresJobStore
     let handler: ErasureJobHandler
@@ -32,12 +32,10 @@ struct EngineRun {
         var done = 0
         while true {
             let batchStarted = Date()
+            let claimed = try connection.claim(request)
+            if claimed.isEmpty { break }
             try database.begin()
-            let claimed = try connection.claimBatch(request)
-            if claimed.isEmpty {
-                database.rollback()
-                break
-            }
+            _ = try connection.holdLeases(claimed.map(\.jid), worker: worker, lease: .seconds(600), now: nil)
             let context = JobContext(
                 connection: database, logger: Logger(label: "bench"), worker: worker, now: nil, isAlone: false, commitAndReopen: {})
             let handlerStarted = clock.now
@@ -47,7 +45,7 @@ struct EngineRun {
                 guard case .done(let result)? = outcomes[job.jid] else { throw BenchmarkFailure("a job did not succeed: \(String(describing: outcomes[job.jid]))") }
                 return JobCompletion(job: job, keyHash: hasher.hash(job.customerKey, tenant: job.tenant), result: result, startedAt: batchStarted)
             }
-            _ = try connection.complete(completions, ownership: .taken(by: worker), now: nil)
+            _ = try connection.complete(completions, worker: worker, now: nil)
             try database.commit()
             done += claimed.count
         }

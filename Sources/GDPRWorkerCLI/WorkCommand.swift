@@ -28,12 +28,15 @@ struct WorkCommand: AsyncParsableCommand {
             engine: store.engine, archiveDelay: try options.resolvedArchiveDelay(), exitWhenIdle: drain)
         let runtime = try WorkerRuntime.prepare(options: options, exports: try worker.exportConfiguration(), logger: logger)
         let pool = runtime.makePool(poolConfiguration)
+        let maintenance = runtime.makeMaintenance()
+        // A drain must not stop at jobs a dead process still holds: rescue them first.
+        if drain { await maintenance.rescueOnce() }
         let group = ServiceGroup(
             configuration: .init(
                 services: [
                     // A pool that drained the queue ends the process; otherwise it only returns on shutdown.
                     .init(service: pool, successTerminationBehavior: drain ? .gracefullyShutdownGroup : .cancelGroup),
-                    .init(service: runtime.makeMaintenance()),
+                    .init(service: maintenance),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

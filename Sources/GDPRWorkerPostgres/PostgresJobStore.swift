@@ -24,6 +24,10 @@ public struct PostgresJobStore: JobStore {
     public func makeWakeupSource() throws(DatabaseError) -> any JobWakeupSource {
         try PostgresNotificationListener(parameters: parameters, channel: "gdpr_jobs")
     }
+
+    public func announcePresence(processID: String) throws(DatabaseError) -> any WorkerPresence {
+        try PostgresWorkerPresence(parameters: parameters, processID: processID)
+    }
 }
 
 /// The queue statements of `PostgresJobStore` on one connection.
@@ -123,150 +127,118 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
                  (SELECT value::timestamptz FROM gdpr_settings WHERE name = 'archive_watermark'), '-infinity'))))
         """
 
-    private static let claimedColumns =
-        "jid, tenant, kind, mode, customer_key, attempts + 1 AS attempt, max_attempts, created_at, legal_due_at, started_at"
-
-    /// Both claims address the rows they locked by `ctid`: a TID scan, where matching on jid
-    /// would probe the primary key once per job. Safe, because the row lock taken in the same
-    /// statement keeps any other transaction from moving the row before it is written.
-    public func claimBatch(_ request: ClaimRequest) throws(DatabaseError) -> [ClaimedJob] {
-        try postgres.query("""
-            DELETE FROM gdpr_jobs
-             WHERE ctid = ANY(ARRAY(SELECT ctid FROM gdpr_jobs WHERE \(Self.eligible) ORDER BY run_at LIMIT $4 FOR UPDATE SKIP LOCKED))
-            RETURNING \(Self.claimedColumns)
-            """,
-            [.optional(request.now), .double(request.cutoff.delay.seconds), .bool(request.cutoff.requiresWatermark), .int(request.limit)]
-        ).map(ClaimedJob.init(row:))
-    }
-
+    /// The claim commits with `synchronous_commit = off`, set for its own implicit transaction by
+    /// `set_config(…, true)` in the statement: it waits for no disk flush, and a crash of the
+    /// server in the next fraction of a second loses at most the attempt's bookkeeping, never a
+    /// job (the row stays as it was). The rows are addressed by `ctid`, a TID scan, where matching
+    /// on jid would probe the primary key once per job; safe, because the row lock taken in the
+    /// same statement keeps any other transaction from moving the row first.
     public func claim(_ request: ClaimRequest) throws(DatabaseError) -> [ClaimedJob] {
-        try postgres.query("""
+        let rows = try postgres.query("""
             UPDATE gdpr_jobs j
                SET state = 'running', attempts = j.attempts + 1, locked_by = $5,
                    locked_until = coalesce($1::timestamptz, now()) + make_interval(secs => $6::float8),
                    started_at = coalesce(j.started_at, coalesce($1::timestamptz, now()))
              WHERE j.ctid = ANY(ARRAY(SELECT ctid FROM gdpr_jobs WHERE \(Self.eligible) ORDER BY run_at LIMIT $4 FOR UPDATE SKIP LOCKED))
+               AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL
             RETURNING j.jid, j.tenant, j.kind, j.mode, j.customer_key, j.attempts AS attempt, j.max_attempts, j.created_at,
                       j.legal_due_at, j.started_at
             """,
             [
                 .optional(request.now), .double(request.cutoff.delay.seconds), .bool(request.cutoff.requiresWatermark),
                 .int(request.limit), .text(request.worker), .double(request.lease.seconds),
-            ]
-        ).map(ClaimedJob.init(row:))
+            ])
+        return try ClaimedJob.decode(rows) { unreadable throws(DatabaseError) in
+            try postgres.execute("""
+                WITH gone AS (
+                    DELETE FROM gdpr_jobs WHERE jid = ANY($1::uuid[]) AND state = 'running' AND locked_by = $2 RETURNING *
+                )
+                INSERT INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
+                                              started_at, failed_at, worker, reason)
+                SELECT jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at, started_at, now(), $2, $3
+                  FROM gone
+                ON CONFLICT (jid) DO UPDATE SET reason = excluded.reason, failed_at = excluded.failed_at, attempts = excluded.attempts
+                """, [.textArray(unreadable), .text(request.worker), .text(ClaimedJob.unreadableReason)])
+        }
     }
 
-    public func claim(_ jid: JobID, worker: String, lease: Duration, now: Date?) throws(DatabaseError) -> ClaimedJob? {
-        try postgres.queryFirst("""
-            UPDATE gdpr_jobs j
-               SET state = 'running', attempts = j.attempts + 1, locked_by = $2,
-                   locked_until = coalesce($3::timestamptz, now()) + make_interval(secs => $4::float8),
-                   started_at = coalesce(j.started_at, coalesce($3::timestamptz, now()))
-             WHERE j.jid IN (SELECT jid FROM gdpr_jobs WHERE jid = $1::uuid AND state = 'pending' FOR UPDATE SKIP LOCKED)
-            RETURNING j.jid, j.tenant, j.kind, j.mode, j.customer_key, j.attempts AS attempt, j.max_attempts, j.created_at,
-                      j.legal_due_at, j.started_at
-            """, [.text(jid.description), .text(worker), .optional(now), .double(lease.seconds)]
-        ).map(ClaimedJob.init(row:))
-    }
-
-    public func lockOwned(_ jids: [JobID], worker: String) throws(DatabaseError) -> Set<JobID> {
+    public func holdLeases(_ jids: [JobID], worker: String, lease: Duration, now: Date?) throws(DatabaseError) -> Set<JobID> {
         let rows = try postgres.query("""
-            SELECT jid FROM gdpr_jobs WHERE jid = ANY($1::uuid[]) AND locked_by = $2 AND state = 'running' FOR UPDATE
-            """, [.textArray(jids.map(\.description)), .text(worker)])
+            UPDATE gdpr_jobs SET locked_until = coalesce($3::timestamptz, now()) + make_interval(secs => $4::float8)
+             WHERE jid = ANY($1::uuid[]) AND locked_by = $2 AND state = 'running'
+            RETURNING jid
+            """, [.textArray(jids.map(\.description)), .text(worker), .optional(now), .double(lease.seconds)])
         return Set(try rows.map { row throws(DatabaseError) in try row.jobID() })
     }
 
-    public func complete(_ completions: [JobCompletion], ownership: JobOwnership, now: Date?) throws(DatabaseError) -> Int {
+    public func complete(_ completions: [JobCompletion], worker: String, now: Date?) throws(DatabaseError) -> Int {
         guard !completions.isEmpty else { return 0 }
         let jobs = completions.map(\.job)
         let tables = completions.flatMap { completion in completion.result.tables.map { (completion.job.jid, $0) } }
-        // A taken job already left the queue with its claim; a leased one leaves it here, if the
-        // lease is still this worker's. The audit rows are written only for jobs the caller owns.
+        // A job leaves the queue here if its lease is still this worker's; the audit rows are
+        // written only for the jobs that did.
         let row = try postgres.queryFirst("""
             WITH input AS (
-                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::bigint[],
-                                     $9::bigint[], $10::int[], $11::int[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[])
-                    AS r(jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten,
-                         attempts, max_attempts, created_at, legal_due_at, started_at)
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::bigint[], $6::bigint[], $7::timestamptz[])
+                    AS r(jid, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten, started_at)
             ), gone AS (
                 DELETE FROM gdpr_jobs j USING input r
-                 WHERE $15::text IS NOT NULL AND j.jid = r.jid AND j.state = 'running' AND j.locked_by = $15::text
-                RETURNING j.jid
+                 WHERE j.jid = r.jid AND j.state = 'running' AND j.locked_by = $8
+                RETURNING j.jid, j.tenant, j.kind, j.mode, j.attempts, j.max_attempts, j.created_at, j.legal_due_at
             ), audit AS (
                 INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten,
                                         attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker)
-                SELECT r.jid, r.tenant, r.kind, r.mode, r.key_hash, r.linked_keys, r.tables_touched, r.rows_affected, r.fields_rewritten,
-                       r.attempts, r.max_attempts, r.created_at, r.legal_due_at, r.started_at, coalesce($16::timestamptz, now()), $17
-                  FROM input r
-                 WHERE $15::text IS NULL OR r.jid IN (SELECT jid FROM gone)
+                SELECT g.jid, g.tenant, g.kind, g.mode, r.key_hash, r.linked_keys, r.tables_touched, r.rows_affected, r.fields_rewritten,
+                       g.attempts, g.max_attempts, g.created_at, g.legal_due_at, r.started_at, coalesce($9::timestamptz, now()), $8
+                  FROM gone g JOIN input r ON r.jid = g.jid
                 RETURNING jid
             ), audit_tables AS (
                 INSERT INTO gdpr_audit_tables (jid, table_name, method, rows_affected, fields_rewritten)
-                SELECT t.* FROM unnest($18::uuid[], $19::text[], $20::text[], $21::bigint[], $22::bigint[]) AS t(jid, table_name, method, rows_affected, fields_rewritten)
+                SELECT t.* FROM unnest($10::uuid[], $11::text[], $12::text[], $13::bigint[], $14::bigint[]) AS t(jid, table_name, method, rows_affected, fields_rewritten)
                  WHERE t.jid IN (SELECT jid FROM audit)
             )
             SELECT count(*) AS finished FROM audit
             """,
             [
-                .textArray(jobs.map(\.jid.description)), .textArray(jobs.map(\.tenant.name)), .textArray(jobs.map(\.kind.rawValue)),
-                .textArray(jobs.map(\.mode.rawValue)), .textArray(completions.map(\.keyHash)),
+                .textArray(jobs.map(\.jid.description)), .textArray(completions.map(\.keyHash)),
                 .textArray(completions.map { String(max($0.result.keys - 1, 0)) }), .textArray(completions.map { String($0.result.tables.count) }),
                 .textArray(completions.map { String($0.result.rowsAffected) }), .textArray(completions.map { String($0.result.fieldsRewritten) }),
-                .textArray(jobs.map { String($0.attempt) }), .textArray(jobs.map { String($0.maxAttempts) }),
-                .textArray(jobs.map { Timestamp.format($0.createdAt, fractionDigits: 6) }),
-                .textArray(jobs.map { Timestamp.format($0.legalDueAt, fractionDigits: 6) }),
                 .textArray(completions.map { Timestamp.format($0.job.startedAt ?? $0.startedAt, fractionDigits: 6) }),
-                .optional(ownership.leaseHolder), .optional(now), .text(ownership.worker),
+                .text(worker), .optional(now),
                 .textArray(tables.map(\.0.description)), .textArray(tables.map(\.1.table)), .textArray(tables.map(\.1.method)),
                 .textArray(tables.map { String($0.1.rows) }), .textArray(tables.map { String($0.1.fields) }),
             ])
         return try row?.int("finished") ?? 0
     }
 
-    public func retry(_ job: ClaimedJob, ownership: JobOwnership, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool {
-        switch ownership {
-        case .taken:
-            // The claim removed the row in this transaction; the retry puts it back, one attempt on.
-            return try postgres.execute("""
-                INSERT INTO gdpr_jobs (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, run_at, started_at, last_error)
-                VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, coalesce($9::timestamptz, now()) + make_interval(secs => $10::float8),
-                        coalesce($11::timestamptz, $9::timestamptz, now()), $12)
-                """,
-                [
-                    .text(job.jid.description), .text(job.tenant.name), .text(job.kind.rawValue), .text(job.mode.rawValue),
-                    .text(job.customerKey.rawValue), .int(job.attempt), .int(job.maxAttempts), .timestamp(job.createdAt), .optional(now),
-                    .double(delay.seconds), .optional(job.startedAt), .text(reason),
-                ]) == 1
-        case .leased(let worker):
-            return try postgres.execute("""
-                UPDATE gdpr_jobs
-                   SET state = 'pending', attempts = $3, run_at = coalesce($4::timestamptz, now()) + make_interval(secs => $5::float8),
-                       started_at = coalesce(started_at, coalesce($4::timestamptz, now())),
-                       last_error = $6, locked_by = NULL, locked_until = NULL
-                 WHERE jid = $1::uuid AND state = 'running' AND locked_by = $2
-                """, [.text(job.jid.description), .text(worker), .int(job.attempt), .optional(now), .double(delay.seconds), .text(reason)]) == 1
-        }
+    public func retry(_ job: ClaimedJob, worker: String, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool {
+        try postgres.execute("""
+            UPDATE gdpr_jobs
+               SET state = 'pending', attempts = $3, run_at = coalesce($4::timestamptz, now()) + make_interval(secs => $5::float8),
+                   started_at = coalesce(started_at, coalesce($4::timestamptz, now())),
+                   last_error = $6, locked_by = NULL, locked_until = NULL
+             WHERE jid = $1::uuid AND state = 'running' AND locked_by = $2
+            """, [.text(job.jid.description), .text(worker), .int(job.attempt), .optional(now), .double(delay.seconds), .text(reason)]) == 1
     }
 
-    public func fail(_ job: ClaimedJob, ownership: JobOwnership, reason: String, now: Date?) throws(DatabaseError) -> Bool {
-        // A taken job is recorded from the claim; a leased one only while the lease is this worker's.
+    public func fail(_ job: ClaimedJob, worker: String, reason: String, now: Date?) throws(DatabaseError) -> Bool {
+        // Only while the lease is this worker's. A failed record of the same jid, left by an
+        // earlier run that an operator retried, is replaced rather than refused.
         try postgres.execute("""
             WITH gone AS (
-                DELETE FROM gdpr_jobs WHERE $13::text IS NOT NULL AND jid = $1::uuid AND state = 'running' AND locked_by = $13::text
-                RETURNING jid
+                DELETE FROM gdpr_jobs WHERE jid = $1::uuid AND state = 'running' AND locked_by = $2
+                RETURNING jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at, started_at
             )
             INSERT INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
                                           started_at, failed_at, worker, reason)
-            SELECT $1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10::timestamptz, $11::timestamptz, now()),
-                   coalesce($11::timestamptz, now()), $12, $14
-             WHERE $13::text IS NULL OR EXISTS (SELECT 1 FROM gone)
+            SELECT jid, tenant, kind, mode, customer_key, $3, max_attempts, created_at, legal_due_at,
+                   coalesce(started_at, coalesce($4::timestamptz, now())), coalesce($4::timestamptz, now()), $2, $5
+              FROM gone
+            ON CONFLICT (jid) DO UPDATE SET tenant = excluded.tenant, kind = excluded.kind, mode = excluded.mode,
+                customer_key = excluded.customer_key, attempts = excluded.attempts, max_attempts = excluded.max_attempts,
+                started_at = excluded.started_at, failed_at = excluded.failed_at, worker = excluded.worker, reason = excluded.reason
             """,
-            [
-                .text(job.jid.description), .text(job.tenant.name), .text(job.kind.rawValue), .text(job.mode.rawValue),
-                .text(job.customerKey.rawValue), .int(job.attempt), .int(job.maxAttempts), .timestamp(job.createdAt),
-                .timestamp(job.legalDueAt), .optional(job.startedAt), .optional(now), .text(ownership.worker), .optional(ownership.leaseHolder),
-                .text(reason),
-            ]) == 1
+            [.text(job.jid.description), .text(worker), .int(job.attempt), .optional(now), .text(reason)]) == 1
     }
 
     public func release(_ jids: [JobID], worker: String) throws(DatabaseError) -> Int {
@@ -290,10 +262,17 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
     public func rescueExpired(now: Date?, retryDelay: Duration) throws(DatabaseError) -> RescueReport {
         // SKIP LOCKED: a job whose worker is inside its transaction holds the row lock and is alive,
         // whatever its lease says; and a job that completes meanwhile is gone, never overwritten.
+        // A job whose process holds no presence lock is rescued before its lease expires.
         let row = try postgres.queryFirst("""
-            WITH expired AS (
-                SELECT jid FROM gdpr_jobs
-                 WHERE state = 'running' AND locked_until < coalesce($1::timestamptz, now())
+            WITH present AS (
+                SELECT objid FROM pg_locks
+                 WHERE locktype = 'advisory' AND classid = \(PostgresWorkerPresence.lockClass) AND objsubid = 2 AND granted
+                   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            ), expired AS (
+                SELECT jid FROM gdpr_jobs j
+                 WHERE state = 'running'
+                   AND (locked_until < coalesce($1::timestamptz, now())
+                        OR CAST(hashtext(regexp_replace(locked_by, '/[^/]*$', '')) AS oid) NOT IN (SELECT objid FROM present))
                  FOR UPDATE SKIP LOCKED
             ), exhausted AS (
                 DELETE FROM gdpr_jobs j USING expired e
@@ -306,6 +285,8 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
                        legal_due_at, started_at, coalesce($1::timestamptz, now()), locked_by,
                        'lease_expired: the worker stopped responding on its last attempt'
                   FROM exhausted
+                ON CONFLICT (jid) DO UPDATE SET attempts = excluded.attempts, failed_at = excluded.failed_at, worker = excluded.worker,
+                    reason = excluded.reason
                 RETURNING 1
             ), requeued AS (
                 UPDATE gdpr_jobs j

@@ -23,6 +23,10 @@ public struct SQLiteJobStore: JobStore {
     public func makeWakeupSource() throws(DatabaseError) -> any JobWakeupSource {
         try SQLiteChangeWatcher(connection: SQLiteConnection(path: path, configuration: configuration))
     }
+
+    public func announcePresence(processID: String) throws(DatabaseError) -> any WorkerPresence {
+        try SQLiteWorkerPresence(processID: processID, database: path)
+    }
 }
 
 /// The queue statements of `SQLiteJobStore` on one connection.
@@ -118,137 +122,115 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
              AND (NOT ?3 OR created_at <= coalesce((SELECT value FROM gdpr_settings WHERE name = 'archive_watermark'), ''))))
         """
 
-    private static let claimedColumns =
-        "jid, tenant, kind, mode, customer_key, attempts + 1 AS attempt, max_attempts, created_at, legal_due_at, started_at"
-
     private static func eligibility(_ request: ClaimRequest, now: Date) -> [SQLValue] {
         [.timestamp(now), .timestamp(now.addingTimeInterval(-request.cutoff.delay.seconds)), .bool(request.cutoff.requiresWatermark), .int(request.limit)]
     }
 
-    public func claimBatch(_ request: ClaimRequest) throws(DatabaseError) -> [ClaimedJob] {
-        // The enclosing BEGIN IMMEDIATE holds the database's only write lock: no other worker sees
-        // the jobs gone until it commits, and none can take them meanwhile.
-        try sqlite.query("""
-            DELETE FROM gdpr_jobs WHERE jid IN (SELECT jid FROM gdpr_jobs WHERE \(Self.eligible) ORDER BY run_at LIMIT ?4)
-            RETURNING \(Self.claimedColumns)
-            """, Self.eligibility(request, now: request.now ?? Date())
-        ).map(ClaimedJob.init(row:))
-    }
-
+    /// One short IMMEDIATE transaction: the write lock is held for the claim alone, and the commit
+    /// skips the WAL's fsync (`synchronous = NORMAL` for it), since a claim lost to a power cut
+    /// only loses its attempt's bookkeeping.
     public func claim(_ request: ClaimRequest) throws(DatabaseError) -> [ClaimedJob] {
         let now = request.now ?? Date()
-        return try sqlite.query("""
-            UPDATE gdpr_jobs
-               SET state = 'running', attempts = attempts + 1, locked_by = ?5, locked_until = ?6, started_at = coalesce(started_at, ?1)
-             WHERE jid IN (SELECT jid FROM gdpr_jobs WHERE \(Self.eligible) ORDER BY run_at LIMIT ?4)
-            RETURNING jid, tenant, kind, mode, customer_key, attempts AS attempt, max_attempts, created_at, legal_due_at, started_at
-            """,
-            Self.eligibility(request, now: now) + [.text(request.worker), .timestamp(now.addingTimeInterval(request.lease.seconds))]
-        ).map(ClaimedJob.init(row:))
+        do {
+            try sqlite.executeScript("PRAGMA synchronous = NORMAL")
+            defer { try? sqlite.executeScript("PRAGMA synchronous = FULL") }
+            return try sqlite.transaction {
+                let rows = try sqlite.query("""
+                    UPDATE gdpr_jobs
+                       SET state = 'running', attempts = attempts + 1, locked_by = ?5, locked_until = ?6, started_at = coalesce(started_at, ?1)
+                     WHERE jid IN (SELECT jid FROM gdpr_jobs WHERE \(Self.eligible) ORDER BY run_at LIMIT ?4)
+                    RETURNING jid, tenant, kind, mode, customer_key, attempts AS attempt, max_attempts, created_at, legal_due_at, started_at
+                    """,
+                    Self.eligibility(request, now: now) + [.text(request.worker), .timestamp(now.addingTimeInterval(request.lease.seconds))])
+                return try ClaimedJob.decode(rows) { unreadable throws(DatabaseError) in
+                    try sqlite.execute("""
+                        INSERT OR REPLACE INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
+                                                                 legal_due_at, started_at, failed_at, worker, reason)
+                        SELECT jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
+                               coalesce(started_at, ?3), ?3, ?2, ?4
+                          FROM gdpr_jobs WHERE jid IN (SELECT value FROM json_each(?1)) AND locked_by = ?2
+                        """, [.textArray(unreadable), .text(request.worker), .timestamp(now), .text(ClaimedJob.unreadableReason)])
+                    try sqlite.execute(
+                        "DELETE FROM gdpr_jobs WHERE jid IN (SELECT value FROM json_each(?1)) AND locked_by = ?2",
+                        [.textArray(unreadable), .text(request.worker)])
+                }
+            }
+        } catch {
+            throw Self.databaseError(error)
+        }
     }
 
-    public func claim(_ jid: JobID, worker: String, lease: Duration, now: Date?) throws(DatabaseError) -> ClaimedJob? {
-        let now = now ?? Date()
-        return try sqlite.queryFirst("""
-            UPDATE gdpr_jobs
-               SET state = 'running', attempts = attempts + 1, locked_by = ?2, locked_until = ?3, started_at = coalesce(started_at, ?4)
-             WHERE jid = ?1 AND state = 'pending'
-            RETURNING jid, tenant, kind, mode, customer_key, attempts AS attempt, max_attempts, created_at, legal_due_at, started_at
-            """, [.text(jid.description), .text(worker), .timestamp(now.addingTimeInterval(lease.seconds)), .timestamp(now)]
-        ).map(ClaimedJob.init(row:))
-    }
-
-    public func lockOwned(_ jids: [JobID], worker: String) throws(DatabaseError) -> Set<JobID> {
+    public func holdLeases(_ jids: [JobID], worker: String, lease: Duration, now: Date?) throws(DatabaseError) -> Set<JobID> {
         // The enclosing BEGIN IMMEDIATE already holds the database's only write lock.
         let rows = try sqlite.query("""
-            SELECT jid FROM gdpr_jobs WHERE jid IN (SELECT value FROM json_each(?1)) AND locked_by = ?2 AND state = 'running'
-            """, [.textArray(jids.map(\.description)), .text(worker)])
+            UPDATE gdpr_jobs SET locked_until = ?3
+             WHERE jid IN (SELECT value FROM json_each(?1)) AND locked_by = ?2 AND state = 'running'
+            RETURNING jid
+            """, [.textArray(jids.map(\.description)), .text(worker), .timestamp((now ?? Date()).addingTimeInterval(lease.seconds))])
         return Set(try rows.map { row throws(DatabaseError) in try row.jobID() })
     }
 
-    public func complete(_ completions: [JobCompletion], ownership: JobOwnership, now: Date?) throws(DatabaseError) -> Int {
+    public func complete(_ completions: [JobCompletion], worker: String, now: Date?) throws(DatabaseError) -> Int {
         guard !completions.isEmpty else { return 0 }
-        if let worker = ownership.leaseHolder {
-            // A leased job leaves the queue here, if the lease is still this worker's.
-            let gone = try sqlite.execute("""
-                DELETE FROM gdpr_jobs WHERE jid IN (SELECT value FROM json_each(?1)) AND state = 'running' AND locked_by = ?2
-                """, [.textArray(completions.map(\.job.jid.description)), .text(worker)])
-            guard gone == completions.count else { return gone }
-        }
         // One cached statement per row: in process, a step costs microseconds, less than building
-        // and parsing a JSON array of the batch.
+        // and parsing a JSON array of the batch. A job leaves the queue if its lease is this
+        // worker's; its audit record copies the queue row's own bookkeeping.
         let finishedAt = SQLValue.timestamp(now ?? Date())
-        let worker = SQLValue.text(ownership.worker)
         var finished = 0
         for completion in completions {
             let job = completion.job
             let result = completion.result
-            finished += try sqlite.execute("""
+            let audited = try sqlite.execute("""
                 INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten,
                                         attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                SELECT jid, tenant, kind, mode, ?3, ?4, ?5, ?6, ?7, attempts, max_attempts, created_at, legal_due_at,
+                       coalesce(started_at, ?8), ?9, ?2
+                  FROM gdpr_jobs WHERE jid = ?1 AND state = 'running' AND locked_by = ?2
                 """,
                 [
-                    .text(job.jid.description), .text(job.tenant.name), .text(job.kind.rawValue), .text(job.mode.rawValue),
-                    .text(completion.keyHash), .int(max(result.keys - 1, 0)), .int(result.tables.count), .int(result.rowsAffected),
-                    .int(result.fieldsRewritten), .int(job.attempt), .int(job.maxAttempts), .timestamp(job.createdAt),
-                    .timestamp(job.legalDueAt), .timestamp(job.startedAt ?? completion.startedAt), finishedAt, worker,
+                    .text(job.jid.description), .text(worker), .text(completion.keyHash), .int(max(result.keys - 1, 0)),
+                    .int(result.tables.count), .int(result.rowsAffected), .int(result.fieldsRewritten),
+                    .timestamp(job.startedAt ?? completion.startedAt), finishedAt,
                 ])
+            guard audited == 1 else { continue }
+            try sqlite.execute("DELETE FROM gdpr_jobs WHERE jid = ?1", [.text(job.jid.description)])
             for count in result.tables {
                 try sqlite.execute("""
                     INSERT INTO gdpr_audit_tables (jid, table_name, method, rows_affected, fields_rewritten) VALUES (?1, ?2, ?3, ?4, ?5)
                     """, [.text(job.jid.description), .text(count.table), .text(count.method), .int(count.rows), .int(count.fields)])
             }
+            finished += 1
         }
         return finished
     }
 
-    public func retry(_ job: ClaimedJob, ownership: JobOwnership, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool {
+    public func retry(_ job: ClaimedJob, worker: String, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool {
         let now = now ?? Date()
-        switch ownership {
-        case .taken:
-            // The claim removed the row in this transaction; the retry puts it back, one attempt on.
-            return try sqlite.execute("""
-                INSERT INTO gdpr_jobs (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, run_at, started_at, last_error)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                """,
-                [
-                    .text(job.jid.description), .text(job.tenant.name), .text(job.kind.rawValue), .text(job.mode.rawValue),
-                    .text(job.customerKey.rawValue), .int(job.attempt), .int(job.maxAttempts), .timestamp(job.createdAt),
-                    .timestamp(now.addingTimeInterval(delay.seconds)), .timestamp(job.startedAt ?? now), .text(reason),
-                ]) == 1
-        case .leased(let worker):
-            return try sqlite.execute("""
-                UPDATE gdpr_jobs
-                   SET state = 'pending', attempts = ?3, run_at = ?4, started_at = coalesce(started_at, ?5), last_error = ?6,
-                       locked_by = NULL, locked_until = NULL
-                 WHERE jid = ?1 AND state = 'running' AND locked_by = ?2
-                """,
-                [.text(job.jid.description), .text(worker), .int(job.attempt), .timestamp(now.addingTimeInterval(delay.seconds)), .timestamp(now), .text(reason)]
-            ) == 1
-        }
+        return try sqlite.execute("""
+            UPDATE gdpr_jobs
+               SET state = 'pending', attempts = ?3, run_at = ?4, started_at = coalesce(started_at, ?5), last_error = ?6,
+                   locked_by = NULL, locked_until = NULL
+             WHERE jid = ?1 AND state = 'running' AND locked_by = ?2
+            """,
+            [.text(job.jid.description), .text(worker), .int(job.attempt), .timestamp(now.addingTimeInterval(delay.seconds)), .timestamp(now), .text(reason)]
+        ) == 1
     }
 
-    public func fail(_ job: ClaimedJob, ownership: JobOwnership, reason: String, now: Date?) throws(DatabaseError) -> Bool {
+    public func fail(_ job: ClaimedJob, worker: String, reason: String, now: Date?) throws(DatabaseError) -> Bool {
         let now = now ?? Date()
         do {
-            // A savepoint, not a transaction: the pool fails jobs inside its batch transaction too.
+            // A savepoint, not a transaction: the pool fails jobs inside its group's transaction too.
+            // A failed record of the same jid, from a run an operator retried, is replaced.
             return try sqlite.savepoint("gdpr_fail") {
-                if let worker = ownership.leaseHolder {
-                    let gone = try sqlite.execute(
-                        "DELETE FROM gdpr_jobs WHERE jid = ?1 AND state = 'running' AND locked_by = ?2", [.text(job.jid.description), .text(worker)])
-                    guard gone == 1 else { return false }
-                }
-                return try sqlite.execute("""
-                    INSERT INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
-                                                  legal_due_at, started_at, failed_at, worker, reason)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                    """,
-                    [
-                        .text(job.jid.description), .text(job.tenant.name), .text(job.kind.rawValue), .text(job.mode.rawValue),
-                        .text(job.customerKey.rawValue), .int(job.attempt), .int(job.maxAttempts), .timestamp(job.createdAt),
-                        .timestamp(job.legalDueAt), .timestamp(job.startedAt ?? now), .timestamp(now), .text(ownership.worker), .text(reason),
-                    ]) == 1
+                let moved = try sqlite.execute("""
+                    INSERT OR REPLACE INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
+                                                             legal_due_at, started_at, failed_at, worker, reason)
+                    SELECT jid, tenant, kind, mode, customer_key, ?3, max_attempts, created_at, legal_due_at, coalesce(started_at, ?4), ?4, ?2, ?5
+                      FROM gdpr_jobs WHERE jid = ?1 AND state = 'running' AND locked_by = ?2
+                    """, [.text(job.jid.description), .text(worker), .int(job.attempt), .timestamp(now), .text(reason)])
+                guard moved == 1 else { return false }
+                try sqlite.execute("DELETE FROM gdpr_jobs WHERE jid = ?1", [.text(job.jid.description)])
+                return true
             }
         } catch {
             throw Self.databaseError(error)
@@ -273,21 +255,27 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
     public func rescueExpired(now: Date?, retryDelay: Duration) throws(DatabaseError) -> RescueReport {
         let now = now ?? Date()
         do {
-            return try sqlite.savepoint("gdpr_rescue") {
+            return try sqlite.transaction {
+                // Workers of processes that announced no presence, or whose presence is gone.
+                let holders = try sqlite.query(
+                    "SELECT DISTINCT locked_by FROM gdpr_jobs WHERE state = 'running' AND locked_until >= ?1", [.timestamp(now)]
+                ).compactMap { $0.optionalString("locked_by") }
+                let gone = holders.filter { !SQLiteWorkerPresence.isHeld(processID: SQLiteWorkerPresence.processID(ofWorker: $0), database: sqlite.path) }
+                let rescuable = "state = 'running' AND (locked_until < ?1 OR locked_by IN (SELECT value FROM json_each(?2)))"
+                let binds: [SQLValue] = [.timestamp(now), .textArray(gone)]
                 let failed = try sqlite.execute("""
-                    INSERT INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
+                    INSERT OR REPLACE INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
                                                   legal_due_at, started_at, failed_at, worker, reason)
                     SELECT jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
                            coalesce(started_at, ?1), ?1, locked_by, 'lease_expired: the worker stopped responding on its last attempt'
-                      FROM gdpr_jobs WHERE state = 'running' AND locked_until < ?1 AND attempts >= max_attempts
-                    """, [.timestamp(now)])
-                try sqlite.execute(
-                    "DELETE FROM gdpr_jobs WHERE state = 'running' AND locked_until < ?1 AND attempts >= max_attempts", [.timestamp(now)])
+                      FROM gdpr_jobs WHERE \(rescuable) AND attempts >= max_attempts
+                    """, binds)
+                try sqlite.execute("DELETE FROM gdpr_jobs WHERE \(rescuable) AND attempts >= max_attempts", binds)
                 let requeued = try sqlite.execute("""
-                    UPDATE gdpr_jobs SET state = 'pending', locked_by = NULL, locked_until = NULL, run_at = ?2,
+                    UPDATE gdpr_jobs SET state = 'pending', locked_by = NULL, locked_until = NULL, run_at = ?3,
                                          last_error = 'lease_expired: the worker stopped responding'
-                     WHERE state = 'running' AND locked_until < ?1
-                    """, [.timestamp(now), .timestamp(now.addingTimeInterval(retryDelay.seconds))])
+                     WHERE \(rescuable)
+                    """, binds + [.timestamp(now.addingTimeInterval(retryDelay.seconds))])
                 return RescueReport(requeued: requeued, failed: failed)
             }
         } catch {

@@ -15,11 +15,11 @@ struct ExportRoutesTests {
         let handler = ErasureJobHandler(dataMap: try ShopSample.dataMap(), configuration: .init(export: harness.exports.configuration))
         return try harness.database.withConnection { connection in
             let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(key), tenant: try Tenant("acme"), kind: .export)).jid
+            let claimed = try connection.claim(ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
             try connection.database.transaction {
-                let claimed = try connection.claimBatch(ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
                 let context = JobContext(connection: connection.database, logger: Logger(label: "test"), worker: "w", now: nil, isAlone: false, commitAndReopen: {})
                 guard case .done(let result)? = try handler.process(claimed, in: context)[jid] else { throw TestSetupError("the export failed") }
-                _ = try connection.complete([JobCompletion(job: claimed[0], keyHash: "h", result: result, startedAt: Date())], ownership: .taken(by: "w"), now: nil)
+                _ = try connection.complete([JobCompletion(job: claimed[0], keyHash: "h", result: result, startedAt: Date())], worker: "w", now: nil)
             }
             return jid
         }

@@ -90,9 +90,9 @@ struct JobRoutesTests {
             let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("carol"), tenant: try Tenant("acme"))).jid
             let claimed = try connection.claim(ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
             try connection.database.transaction {
-                _ = try connection.lockOwned([jid], worker: "w")
+                _ = try connection.holdLeases([jid], worker: "w", lease: .seconds(60), now: nil)
                 let result = JobResult(keys: 3, tables: [.init(table: "customers", method: "anonymise", rows: 1, fields: 5)])
-                _ = try connection.complete([JobCompletion(job: claimed[0], keyHash: "h", result: result, startedAt: Date())], ownership: .leased(by: "w"), now: nil)
+                _ = try connection.complete([JobCompletion(job: claimed[0], keyHash: "h", result: result, startedAt: Date())], worker: "w", now: nil)
             }
             return jid
         }

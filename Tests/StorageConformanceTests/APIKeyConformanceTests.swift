@@ -54,7 +54,7 @@ struct APIKeyConformanceTests {
             #expect(statistics.nearLegalDue == 0)
             #expect(abs(statistics.oldestEligibleAge - 40 * 86_400) < 60)
             let claimed = try connection.claim(ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: cutoff, now: nil))
-            _ = try connection.fail(claimed[0], ownership: .leased(by: "w"), reason: "data_map: test", now: nil)
+            _ = try connection.fail(claimed[0], worker: "w", reason: "data_map: test", now: nil)
             statistics = try connection.statistics(cutoff: cutoff, now: now.addingTimeInterval(1))
             #expect(statistics.eligible == 1)
             #expect(statistics.failed == 1)

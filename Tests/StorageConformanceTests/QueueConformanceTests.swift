@@ -57,30 +57,21 @@ struct QueueConformanceTests {
         }
     }
 
-    @Test("a batch claim takes jobs out of the queue for its transaction; a rollback puts them back as they were", arguments: TestDatabase.engines)
-    func batchClaim(_ engine: DatabaseEngine) throws {
+    @Test("a claim commits the attempt at once; another worker's claim skips the claimed jobs", arguments: TestDatabase.engines)
+    func claimIsCommitted(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
             let jids = try enqueue(connection, 5)
-            try connection.database.begin()
-            let claimed = try connection.claimBatch(claimRequest(limit: 3))
+            let claimed = try connection.claim(claimRequest(limit: 3))
             #expect(Set(claimed.map(\.jid)) == Set(jids.prefix(3)))
-            #expect(claimed.allSatisfy { $0.attempt == 1 && $0.startedAt == nil })
-            if engine == .postgres {
-                // Another worker's batch skips the locked rows and takes the rest.
-                try database.withConnection { other in
-                    try other.database.begin()
-                    #expect(Set(try other.claimBatch(claimRequest(limit: 10)).map(\.jid)) == Set(jids.suffix(2)))
-                    other.database.rollback()
-                }
+            #expect(claimed.allSatisfy { $0.attempt == 1 && $0.startedAt != nil })
+            // Committed: another connection sees the attempt and the lease.
+            try database.withConnection { other in
+                let job = try #require(try other.job(jids[0], tenant: nil))
+                #expect(job.state == .running)
+                #expect(job.attempts == 1)
+                #expect(Set(try other.claim(claimRequest(limit: 10, worker: "other")).map(\.jid)) == Set(jids.suffix(2)))
             }
-            connection.database.rollback()
-            let job = try #require(try connection.job(jids[0], tenant: nil))
-            #expect(job.state == .pending)
-            #expect(job.attempts == 0)
-            try connection.database.begin()
-            #expect(try connection.claimBatch(claimRequest(limit: 10)).count == 5)
-            connection.database.rollback()
         }
     }
 
@@ -89,9 +80,10 @@ struct QueueConformanceTests {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
             _ = try enqueue(connection, 3)
+            let claimed = try connection.claim(claimRequest())
             let finished = try connection.database.transaction {
-                let claimed = try connection.claimBatch(claimRequest())
-                return try connection.complete(claimed.map { completion($0) }, ownership: .taken(by: worker), now: nil)
+                #expect(try connection.holdLeases(claimed.map(\.jid), worker: worker, lease: .seconds(60), now: nil).count == 3)
+                return try connection.complete(claimed.map { completion($0) }, worker: worker, now: nil)
             }
             #expect(finished == 3)
             let audit = try connection.database.query(
@@ -117,22 +109,30 @@ struct QueueConformanceTests {
         }
     }
 
-    @Test("a durable claim of one job takes a lease and counts the attempt; a second claim of it gets nothing", arguments: TestDatabase.engines)
-    func durableClaim(_ engine: DatabaseEngine) throws {
+    @Test("holding leases locks the jobs still this worker's and renews them; a job another worker holds is not completed", arguments: TestDatabase.engines)
+    func holdLeases(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
+        let presence = try database.store.announcePresence(processID: "host/1")
+        defer { presence.close() }
         try database.withConnection { connection in
             let jid = try enqueue(connection, 1)[0]
-            let job = try #require(try connection.claim(jid, worker: worker, lease: .seconds(30), now: nil))
-            #expect(job.attempt == 1)
-            #expect(job.startedAt != nil)
-            #expect(try connection.job(jid, tenant: nil)?.state == .running)
-            #expect(try connection.claim(jid, worker: "other", lease: .seconds(30), now: nil) == nil)
-            let finished = try connection.database.transaction {
-                #expect(try connection.lockOwned([jid], worker: worker) == [jid])
-                return try connection.complete([completion(job)], ownership: .leased(by: worker), now: nil)
+            let clock = ManualClock(try connection.now())
+            let job = try #require(try connection.claim(claimRequest(lease: .seconds(10), clock: clock)).first)
+            clock.advance(by: .seconds(8))
+            let held = try connection.database.transaction {
+                try connection.holdLeases([jid], worker: worker, lease: .seconds(10), now: clock.now)
             }
-            #expect(finished == 1)
-            #expect(try connection.job(jid, tenant: nil)?.state == .done)
+            #expect(held == [jid])
+            clock.advance(by: .seconds(5))
+            // Renewed at 8 s for 10 s: not expired at 13 s.
+            #expect(try connection.rescueExpired(now: clock.now, retryDelay: .zero) == RescueReport())
+            let finished = try connection.database.transaction {
+                #expect(try connection.holdLeases([jid], worker: "host/2/w9", lease: .seconds(10), now: clock.now).isEmpty)
+                return try connection.complete([completion(job)], worker: "host/2/w9", now: clock.now)
+            }
+            #expect(finished == 0)
+            #expect(try connection.job(jid, tenant: nil)?.state == .running)
+            #expect(try connection.database.queryFirst("SELECT count(*) AS n FROM gdpr_audit")?.int("n") == 0)
         }
     }
 
@@ -142,12 +142,9 @@ struct QueueConformanceTests {
         try database.withConnection { connection in
             _ = try enqueue(connection, 1)
             let job = try #require(try connection.claim(claimRequest()).first)
-            let stranger = JobOwnership.leased(by: "host/2/w9")
-            try connection.database.transaction { () throws in
-                #expect(try connection.lockOwned([job.jid], worker: "host/2/w9").isEmpty)
-            }
-            #expect(try !connection.retry(job, ownership: stranger, after: .seconds(1), reason: "x", now: nil))
-            #expect(try !connection.fail(job, ownership: stranger, reason: "x", now: nil))
+            let stranger = "host/2/w9"
+            #expect(try !connection.retry(job, worker: stranger, after: .seconds(1), reason: "x", now: nil))
+            #expect(try !connection.fail(job, worker: stranger, reason: "x", now: nil))
             #expect(try connection.job(job.jid, tenant: nil)?.state == .running)
         }
     }
@@ -159,19 +156,17 @@ struct QueueConformanceTests {
             let jid = try enqueue(connection, 1)[0]
             let clock = ManualClock(try connection.now())
             let first = try #require(try connection.claim(claimRequest(clock: clock)).first)
-            #expect(try connection.retry(first, ownership: .leased(by: worker), after: .seconds(30), reason: "database_busy: locked", now: clock.now))
+            #expect(try connection.retry(first, worker: worker, after: .seconds(30), reason: "database_busy: locked", now: clock.now))
             var job = try #require(try connection.job(jid, tenant: nil))
             #expect(job.state == .pending)
             #expect(job.attempts == 1)
             #expect(job.lastError == "database_busy: locked")
             #expect(try connection.claim(claimRequest(clock: clock)).isEmpty)
             clock.advance(by: .seconds(31))
-            try connection.database.begin()
-            let again = try #require(try connection.claimBatch(claimRequest(clock: clock)).first)
+            let again = try #require(try connection.claim(claimRequest(clock: clock)).first)
             #expect(again.attempt == 2)
             #expect(again.startedAt != nil)
-            #expect(try connection.fail(again, ownership: .taken(by: worker), reason: "cascade_limit: 3 keys exceed the limit of 2", now: clock.now))
-            try connection.database.commit()
+            #expect(try connection.fail(again, worker: worker, reason: "cascade_limit: 3 keys exceed the limit of 2", now: clock.now))
             job = try #require(try connection.job(jid, tenant: nil))
             #expect(job.state == .failed)
             #expect(job.state.status == .failed)
@@ -188,9 +183,9 @@ struct QueueConformanceTests {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
             _ = try enqueue(connection, 10)
+            let claimed = try connection.claim(claimRequest(limit: 5))
             try connection.database.transaction {
-                let claimed = try connection.claimBatch(claimRequest(limit: 5))
-                _ = try connection.complete(claimed.map { completion($0) }, ownership: .taken(by: worker), now: nil)
+                _ = try connection.complete(claimed.map { completion($0) }, worker: worker, now: nil)
             }
             try connection.vacuumQueue()
             #expect(try connection.database.queryFirst("SELECT count(*) AS n FROM gdpr_jobs")?.int("n") == 5)
@@ -213,17 +208,20 @@ struct QueueConformanceTests {
     @Test("an expired lease is rescued; a live or extended one is not; the last attempt fails", arguments: TestDatabase.engines)
     func rescue(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
+        // Both workers' processes are alive: only their leases decide.
+        let presences = try ["dead", "live"].map { try database.store.announcePresence(processID: $0) }
+        defer { presences.forEach { $0.close() } }
         try database.withConnection { connection in
             let dead = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("dead"))).jid
             let exhausted = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("last"), maxAttempts: 1)).jid
             let clock = ManualClock(try connection.now())
-            #expect(try connection.claim(claimRequest(lease: .seconds(10), clock: clock, worker: "dead-worker")).count == 2)
+            #expect(try connection.claim(claimRequest(lease: .seconds(10), clock: clock, worker: "dead/w0")).count == 2)
             let alive = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("alive"))).jid
             clock.set(try connection.now())
-            #expect(try connection.claim(claimRequest(lease: .seconds(10), clock: clock, worker: "live-worker")).map(\.jid) == [alive])
+            #expect(try connection.claim(claimRequest(lease: .seconds(10), clock: clock, worker: "live/w0")).map(\.jid) == [alive])
             #expect(try connection.rescueExpired(now: clock.now, retryDelay: .zero) == RescueReport())
             clock.advance(by: .seconds(8))
-            #expect(try connection.extendLeases(workers: ["live-worker"], lease: .seconds(10), now: clock.now) == 1)
+            #expect(try connection.extendLeases(workers: ["live/w0"], lease: .seconds(10), now: clock.now) == 1)
             clock.advance(by: .seconds(5))
             #expect(try connection.rescueExpired(now: clock.now, retryDelay: .zero) == RescueReport(requeued: 1, failed: 1))
             #expect(try connection.job(dead, tenant: nil)?.state == .pending)
@@ -233,6 +231,30 @@ struct QueueConformanceTests {
             let reclaimed = try connection.claim(claimRequest(clock: clock, worker: "new-worker"))
             #expect(reclaimed.map(\.jid) == [dead])
             #expect(reclaimed.first?.attempt == 2)
+        }
+    }
+
+    @Test("the jobs of a process whose presence is gone are rescued before their lease expires; a present one's are not",
+          arguments: TestDatabase.engines)
+    func presence(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        let alive = try database.store.announcePresence(processID: "host/1/alive")
+        defer { alive.close() }
+        let dying = try database.store.announcePresence(processID: "host/2/dying")
+        try database.withConnection { connection in
+            let jids = try enqueue(connection, 3)
+            #expect(try connection.claim(claimRequest(limit: 1, lease: .seconds(600), worker: "host/1/alive/w0")).map(\.jid) == [jids[0]])
+            #expect(try connection.claim(claimRequest(limit: 1, lease: .seconds(600), worker: "host/2/dying/w0")).map(\.jid) == [jids[1]])
+            #expect(try connection.claim(claimRequest(limit: 1, lease: .seconds(600), worker: "host/3/never/w0")).map(\.jid) == [jids[2]])
+            // A process that never announced itself holds nothing.
+            #expect(try connection.rescueExpired(now: nil, retryDelay: .zero) == RescueReport(requeued: 1, failed: 0))
+            #expect(try connection.job(jids[2], tenant: nil)?.state == .pending)
+            #expect(dying.isHeld && alive.isHeld)
+            dying.close()
+            #expect(try connection.rescueExpired(now: nil, retryDelay: .zero) == RescueReport(requeued: 1, failed: 0))
+            #expect(try connection.job(jids[1], tenant: nil)?.state == .pending)
+            #expect(try connection.job(jids[1], tenant: nil)?.attempts == 1)
+            #expect(try connection.job(jids[0], tenant: nil)?.state == .running)
         }
     }
 

@@ -126,13 +126,13 @@ struct SweepTests {
         try database.withConnection { connection in
             for key in ["fails", "succeeds"] { _ = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(key))) }
             clock.set(try connection.now())
+            let claimed = try connection.claim(ClaimRequest(worker: "w", limit: 2, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: clock.now))
             try connection.database.transaction {
-                let claimed = try connection.claimBatch(ClaimRequest(worker: "w", limit: 2, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: clock.now))
                 let failing = try #require(claimed.first { $0.customerKey.rawValue == "fails" })
                 let succeeding = try #require(claimed.first { $0.customerKey.rawValue == "succeeds" })
-                _ = try connection.fail(failing, ownership: .taken(by: "w"), reason: "data_map: test", now: clock.now)
+                _ = try connection.fail(failing, worker: "w", reason: "data_map: test", now: clock.now)
                 _ = try connection.complete(
-                    [JobCompletion(job: succeeding, keyHash: "h", result: JobResult(), startedAt: clock.now)], ownership: .taken(by: "w"), now: clock.now)
+                    [JobCompletion(job: succeeding, keyHash: "h", result: JobResult(), startedAt: clock.now)], worker: "w", now: clock.now)
             }
         }
         clock.advance(by: .seconds(91 * 86_400))
@@ -169,8 +169,8 @@ struct SweepTests {
         let handler = ErasureJobHandler(dataMap: try ShopSample.dataMap())
         try database.withConnection { connection in
             _ = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(key), mode: .delete))
+            let claimed = try connection.claim(ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
             try connection.database.transaction {
-                let claimed = try connection.claimBatch(ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
                 let context = JobContext(connection: connection.database, logger: logger, worker: "w", now: nil, isAlone: false, commitAndReopen: {})
                 let outcomes = try handler.process(claimed, in: context)
                 guard case .done(let result)? = outcomes[claimed[0].jid] else {

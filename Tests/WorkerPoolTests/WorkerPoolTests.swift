@@ -159,14 +159,17 @@ struct WorkerPoolTests {
         #expect(job.attempts == 0)
     }
 
-    @Test("a job held by a dead worker is rescued after its lease and done once", arguments: TestDatabase.engines)
+    @Test("a job held by a worker that stopped responding is rescued after its lease and done once", arguments: TestDatabase.engines)
     func rescue(_ engine: DatabaseEngine) async throws {
         let database = try TestDatabase(engine)
+        // The process is alive (its presence held), but its worker hangs: only the lease frees the job.
+        let hung = try database.store.announcePresence(processID: "hung/1")
+        defer { hung.close() }
         let clock = ManualClock(Date())
         let jid = try database.withConnection { connection in
             let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("orphan"))).jid
             clock.set(try connection.now())
-            let claimed = try connection.claim(ClaimRequest(worker: "dead/1/w0", limit: 1, lease: .seconds(5), cutoff: ArchiveCutoff(delay: .zero), now: clock.now))
+            let claimed = try connection.claim(ClaimRequest(worker: "hung/1/w0", limit: 1, lease: .seconds(5), cutoff: ArchiveCutoff(delay: .zero), now: clock.now))
             #expect(claimed.count == 1)
             return jid
         }

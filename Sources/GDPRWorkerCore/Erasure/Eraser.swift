@@ -113,10 +113,14 @@ struct Eraser {
     }
 
     /// Past the transaction's row budget: a job alone commits what it did (early tables only);
-    /// a job sharing the batch must be rerun alone.
+    /// in a shared batch, the job with the most rows so far must be run alone.
     private mutating func keepWithinBudget(early: Bool) throws {
         guard rowsInTransaction >= configuration.rowsPerTransaction else { return }
-        guard context.isAlone else { throw JobFailure.needsOwnTransaction }
+        guard context.isAlone else {
+            let heaviest = counts.max { $0.value.values.reduce(0) { $0 + $1.rows } < $1.value.values.reduce(0) { $0 + $1.rows } }
+            guard let jid = heaviest.flatMap({ try? JobID(parsing: $0.key) }) else { throw JobFailure.needsOwnTransaction }
+            throw NeedsOwnTransaction(jids: [jid])
+        }
         guard early else { return }
         try context.checkpoint()
         rowsInTransaction = 0

@@ -53,3 +53,26 @@ extension ClaimedJob {
         startedAt = row.optionalDate("started_at")
     }
 }
+
+extension ClaimedJob {
+    /// The reason a claimed row that cannot be read is failed with.
+    public static let unreadableReason = "unreadable_job: the job's row holds a value this version cannot read; see the worker's log"
+
+    /// Decodes the rows of a claim. Rows that cannot be read go to `failUnreadable`, by jid, to be
+    /// failed rather than returned: retried, they would fail every claim that takes them.
+    public static func decode(
+        _ rows: [SQLRow], failUnreadable: ([String]) throws(DatabaseError) -> Void
+    ) throws(DatabaseError) -> [ClaimedJob] {
+        var jobs: [ClaimedJob] = []
+        var unreadable: [String] = []
+        for row in rows {
+            do {
+                jobs.append(try ClaimedJob(row: row))
+            } catch {
+                if let jid = row.optionalString("jid") { unreadable.append(jid) }
+            }
+        }
+        if !unreadable.isEmpty { try failUnreadable(unreadable) }
+        return jobs
+    }
+}

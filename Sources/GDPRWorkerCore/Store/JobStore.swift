@@ -13,6 +13,10 @@ public protocol JobStore: Sendable {
 
     /// Opens a source of wake-ups for idle workers: LISTEN/NOTIFY on PostgreSQL, change polling on SQLite.
     func makeWakeupSource() throws(DatabaseError) -> any JobWakeupSource
+
+    /// Announces that the worker process `processID` is alive, for as long as the returned
+    /// presence is held; a rescuer returns the jobs of a process without one at once.
+    func announcePresence(processID: String) throws(DatabaseError) -> any WorkerPresence
 }
 
 /// Queue operations on one connection. Every method is one statement or one short transaction.
@@ -34,32 +38,30 @@ public protocol JobStoreConnection: AnyObject {
     /// The database's clock, for status reports that must agree with claims.
     func now() throws(DatabaseError) -> Date
 
-    /// Inside a transaction: takes up to `request.limit` eligible jobs out of the queue for that
-    /// transaction, in one statement. The fast path: each job must then be completed, retried or
-    /// failed before the commit; if the transaction rolls back, or the worker dies, the jobs are
-    /// back in the queue untouched, claimable by anyone at once.
-    func claimBatch(_ request: ClaimRequest) throws(DatabaseError) -> [ClaimedJob]
-
-    /// Claims up to `request.limit` eligible jobs durably: marks them running under a lease and
-    /// commits the attempt. The path for work that spans transactions.
+    /// Claims up to `request.limit` eligible jobs, oldest first: marks them running under the
+    /// worker's lease and counts the attempt, in a transaction of its own that commits before any
+    /// work starts. A worker that dies mid-job is therefore charged for the attempt, and a rescuer
+    /// returns its jobs once the lease expires. A row that cannot be read is failed, not returned,
+    /// so one bad row cannot stall every claim.
     func claim(_ request: ClaimRequest) throws(DatabaseError) -> [ClaimedJob]
 
-    /// Claims one pending job durably, skipping it if another worker holds it.
-    func claim(_ jid: JobID, worker: String, lease: Duration, now: Date?) throws(DatabaseError) -> ClaimedJob?
+    /// Inside a transaction: locks the jobs still leased to `worker` and extends their leases to
+    /// `lease` from now; returns those. A job rescued from this worker meanwhile is missing from
+    /// the answer and must not be worked. While the transaction holds the rows, no rescuer can take
+    /// them, whatever their lease says.
+    func holdLeases(_ jids: [JobID], worker: String, lease: Duration, now: Date?) throws(DatabaseError) -> Set<JobID>
 
-    /// Inside a transaction: locks the claimed jobs still leased to `worker` and returns them.
-    /// A job rescued from this worker meanwhile is missing from the answer and must not be worked.
-    func lockOwned(_ jids: [JobID], worker: String) throws(DatabaseError) -> Set<JobID>
+    /// Inside the transaction that did the work: removes the jobs from the queue and writes their
+    /// audit records, which are also their done status, for the jobs `worker` still holds.
+    /// Returns how many it finished.
+    func complete(_ completions: [JobCompletion], worker: String, now: Date?) throws(DatabaseError) -> Int
 
-    /// Inside the transaction that holds the jobs: writes their audit records, which are also
-    /// their done status, and removes leased ones from the queue. Returns how many it finished.
-    func complete(_ completions: [JobCompletion], ownership: JobOwnership, now: Date?) throws(DatabaseError) -> Int
+    /// Schedules another attempt after `delay`, keeping the attempt count. False if `worker` does
+    /// not hold the job.
+    func retry(_ job: ClaimedJob, worker: String, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool
 
-    /// Schedules another attempt. False if the caller does not own the job.
-    func retry(_ job: ClaimedJob, ownership: JobOwnership, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool
-
-    /// Moves a job to failed with its reason. False if the caller does not own the job.
-    func fail(_ job: ClaimedJob, ownership: JobOwnership, reason: String, now: Date?) throws(DatabaseError) -> Bool
+    /// Moves a job to failed with its reason. False if `worker` does not hold the job.
+    func fail(_ job: ClaimedJob, worker: String, reason: String, now: Date?) throws(DatabaseError) -> Bool
 
     /// Returns claimed but unstarted jobs to the queue without counting the attempt (on shutdown).
     func release(_ jids: [JobID], worker: String) throws(DatabaseError) -> Int
@@ -67,7 +69,8 @@ public protocol JobStoreConnection: AnyObject {
     /// Extends the leases of every job the given workers hold.
     func extendLeases(workers: [String], lease: Duration, now: Date?) throws(DatabaseError) -> Int
 
-    /// Returns jobs whose lease expired to the queue, or fails them when out of attempts.
+    /// Returns jobs whose lease expired, or whose worker process announced no presence, to the
+    /// queue, or fails them when out of attempts. Skips jobs a live transaction holds.
     func rescueExpired(now: Date?, retryDelay: Duration) throws(DatabaseError) -> RescueReport
 
     /// Clears the dead rows finished jobs leave at the head of the claim index. Cheap, because the

@@ -45,9 +45,22 @@ public enum Timestamp {
         return wideYear + text.dropFirst(4)
     }
 
-    /// Parses `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH[:MM]]`, the forms both engines print.
+    /// Parses `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH[:MM]]`, the forms both engines print,
+    /// with a year of four digits or more (PostgreSQL goes up to 294276), and PostgreSQL's
+    /// `infinity` and `-infinity`.
     public static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
+        switch text {
+        case "infinity": return .distantFuture
+        case "-infinity": return .distantPast
+        default: break
+        }
+        var bytes = Array(text.utf8)
+        // A wide year: parse the rest as if it were year 0000, then add the year back.
+        var wideYear: Int64?
+        if bytes.count > 4, let dash = bytes.firstIndex(of: 45), dash > 4, bytes[..<dash].allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            wideYear = Int64(String(decoding: bytes[..<dash], as: UTF8.self))
+            bytes = Array("0000".utf8) + bytes[dash...]
+        }
         guard bytes.count >= 19 else { return nil }
         func number(_ range: Range<Int>) -> Int64? {
             var value: Int64 = 0
@@ -59,7 +72,7 @@ public enum Timestamp {
             return value
         }
         guard bytes[4] == 45, bytes[7] == 45, bytes[10] == 84 || bytes[10] == 32, bytes[13] == 58, bytes[16] == 58,
-            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let fourDigitYear = number(0..<4), let month = number(5..<7), let day = number(8..<10),
             let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
             (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
@@ -95,7 +108,7 @@ public enum Timestamp {
             }
         }
         guard index == bytes.count else { return nil }
-        let days = days(fromCivil: year, month, day)
+        let days = days(fromCivil: wideYear ?? fourDigitYear, month, day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }

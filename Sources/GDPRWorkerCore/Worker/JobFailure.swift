@@ -35,3 +35,16 @@ public struct JobFailure: Error, Sendable, CustomStringConvertible {
 
     public var description: String { reason }
 }
+
+/// Thrown by a handler when some jobs of a batch are too large to share its transaction (a
+/// customer with a million rows, say): the pool runs each of them in a transaction of its own,
+/// where it may commit by checkpoints, and the rest of the batch together.
+public struct NeedsOwnTransaction: Error, Sendable, CustomStringConvertible {
+    public let jids: Set<JobID>
+
+    public init(jids: Set<JobID>) {
+        self.jids = jids
+    }
+
+    public var description: String { JobFailure.needsOwnTransaction.reason }
+}

@@ -41,6 +41,8 @@ extension SingleJobHandler {
         for job in jobs {
             do {
                 outcomes[job.jid] = .done(try process(job, in: context))
+            } catch let failure as JobFailure where failure.code == .needsOwnTransaction {
+                throw NeedsOwnTransaction(jids: [job.jid])
             } catch let failure as JobFailure where failure.isPermanent {
                 // Only safe alone: in a batch, earlier jobs' writes share the transaction.
                 guard context.isAlone else { throw failure }
@@ -81,7 +83,8 @@ public struct JobContext {
     ///
     /// For erasures too large for one transaction (a customer with a million event rows). The
     /// committed part is idempotent, so a crash after a checkpoint only repeats what is left.
-    /// In a shared batch it throws `JobFailure.needsOwnTransaction`; the pool then reruns the job alone.
+    /// In a shared batch it throws `JobFailure.needsOwnTransaction`; the pool then reruns the batch
+    /// in smaller parts, down to the job alone.
     public func checkpoint() throws {
         guard isAlone else { throw JobFailure.needsOwnTransaction }
         try commitAndReopen()

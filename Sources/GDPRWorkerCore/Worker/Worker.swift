@@ -5,17 +5,18 @@ import Synchronization
 
 /// One worker thread of the pool.
 ///
-/// **Fast path**, for every batch: one transaction takes up to `batchSize` eligible jobs out of the
-/// queue in one statement (`DELETE … FOR UPDATE SKIP LOCKED … RETURNING`), runs the handler,
-/// writes the audit records and commits. Each job costs one delete and one audit insert. If the
-/// worker dies, its transaction aborts and the jobs are back in the queue, claimable at once.
+/// Each round claims up to `batchSize` eligible jobs in one statement that commits at once: the
+/// jobs are marked running under the worker's lease and their attempt is counted, so an attempt
+/// that dies with its worker, a crash or a kill -9 included, is charged, and the rescuer returns
+/// the job when the lease expires. The claimed jobs are then worked in transactions that each
+/// hold their jobs' queue rows, do the erasure, and write the audit records, which are the jobs'
+/// done status: erasure, status and proof commit together or not at all.
 ///
-/// A batch whose handler fails is rolled back to a savepoint and redone job by job in the same
-/// transaction, still holding every row lock: good jobs complete, and the failing one gets its
-/// attempt counted and a retry with backoff, or fails for good.
-///
-/// **Durable path**, for a job too large for a shared transaction: it is claimed under a lease
-/// with its attempt committed, then processed in transactions of its own with checkpoints.
+/// **Isolation.** A transaction takes jobs of one kind and mode only, which keeps one lock order
+/// (`ErasurePlanner.steps`). A job on its second attempt or later runs alone: a job that killed
+/// its worker cannot take a batch down with it again. A transaction that fails is split in two
+/// and each half tried on its own, down to the single job whose failure is then recorded, so one
+/// bad job never holds back the others.
 ///
 /// The worker owns its connection and touches it only from its own Dispatch queue; the one
 /// cross-thread call is `interrupt()`, which libpq and SQLite both allow from another thread.
@@ -23,8 +24,10 @@ final class Worker: @unchecked Sendable {
     let id: String
     private unowned let pool: WorkerPool
     private var connection: (any JobStoreConnection)?
-    /// Durably claimed jobs whose transaction died with the connection, to return to the queue.
+    /// Jobs whose attempt the connection's loss cut off: back to the queue on reconnect, counted.
     private var orphans: [ClaimedJob] = []
+    /// Claimed jobs whose work has not started: handed back uncounted when the worker stops.
+    private var unstarted: [ClaimedJob] = []
     /// The connection `interrupt()` may reach from another thread.
     private let interruptible = Mutex<InterruptTarget?>(nil)
     private var logger: Logger
@@ -40,28 +43,34 @@ final class Worker: @unchecked Sendable {
     /// The claim loop, run on the worker's own Dispatch queue until the pool stops.
     func run() {
         var failures = 0
-        while pool.isRunning || !orphans.isEmpty {
+        while pool.isRunning || !orphans.isEmpty || !unstarted.isEmpty {
             do {
                 let connection = try connected()
-                try rescheduleOrphans(on: connection)
+                try returnOrphans(on: connection)
+                try releaseUnstarted(on: connection)
                 guard pool.isRunning else { break }
-                failures = 0
                 let seen = pool.wakeSignal.current
-                if try processBatch(on: connection) == 0 {
+                let claimed = try round(on: connection)
+                // Only a round that worked resets the backoff: reconnecting alone proves nothing.
+                failures = 0
+                if claimed == 0 {
                     if pool.configuration.exitWhenIdle { break }
                     pool.wakeSignal.wait(after: seen, timeout: pool.configuration.pollInterval)
                 }
             } catch {
                 failures += 1
-                disconnect()
+                let lost = connection?.database.isBroken ?? true
+                if lost { disconnect() }
                 if pool.isAborting { break }
-                logger.warning("worker lost the database; reconnecting with backoff", metadata: ["error": "\(error)", "failures": "\(failures)"])
+                logger.warning(
+                    lost ? "worker lost the database; reconnecting with backoff" : "worker round failed; retrying with backoff",
+                    metadata: ["error": "\(error)", "failures": "\(failures)"])
                 pool.metrics.reconnects.increment()
                 Thread.sleep(forTimeInterval: pool.configuration.reconnectBackoff.delay(afterAttempt: failures).seconds)
                 if !pool.isRunning && failures > 3 { break }
             }
         }
-        if !orphans.isEmpty { releaseOnExit(orphans) }
+        if !orphans.isEmpty || !unstarted.isEmpty { handBackOnExit() }
         disconnect()
     }
 
@@ -70,122 +79,109 @@ final class Worker: @unchecked Sendable {
         interruptible.withLock { $0?.connection.interrupt() }
     }
 
-    // MARK: Fast path
+    // MARK: Rounds
 
-    /// Claims and finishes one batch in one transaction; returns how many jobs it took.
-    /// Throws only when the connection broke or the shutdown deadline passed.
-    private func processBatch(on connection: any JobStoreConnection) throws -> Int {
+    /// Claims a batch and works it; returns how many jobs it claimed.
+    private func round(on connection: any JobStoreConnection) throws -> Int {
+        let claimStarted = ContinuousClock.now
+        let jobs = try connection.claim(request)
+        pool.metrics.claimDuration.recordNanoseconds(Int64((ContinuousClock.now - claimStarted).seconds * 1_000_000_000))
+        guard !jobs.isEmpty else { return 0 }
+        pool.metrics.claimed.increment(by: jobs.count)
+        pool.metrics.batchSize.record(jobs.count)
+        unstarted = jobs
+        for unit in Self.units(of: jobs) {
+            guard pool.isRunning else { break }
+            try process(unit, on: connection)
+        }
+        try releaseUnstarted(on: connection)
+        return jobs.count
+    }
+
+    /// The claimed jobs in the units that share a transaction: each retried job alone, the rest by
+    /// kind and mode (exports first, so an export claimed with a removal of the same customer
+    /// still sees the data; then deletes, then anonymisations).
+    static func units(of jobs: [ClaimedJob]) -> [[ClaimedJob]] {
+        let retried = jobs.filter { $0.attempt > 1 }.map { [$0] }
+        let fresh = jobs.filter { $0.attempt <= 1 }
+        let groups = [
+            fresh.filter { $0.kind == .export }, fresh.filter { $0.kind == .remove && $0.mode == .delete },
+            fresh.filter { $0.kind == .remove && $0.mode == .anonymise },
+        ]
+        return groups.filter { !$0.isEmpty } + retried
+    }
+
+    /// Works jobs in one transaction; on failure, splits them and tries each part on its own, down
+    /// to single jobs, whose failure is then recorded. Throws only when the connection broke or
+    /// the shutdown deadline passed.
+    private func process(_ jobs: [ClaimedJob], on connection: any JobStoreConnection) throws {
+        let jids = Set(jobs.map(\.jid))
+        unstarted.removeAll { jids.contains($0.jid) }
+        do {
+            try work(jobs, on: connection)
+        } catch {
+            if connection.database.isBroken {
+                orphans += jobs
+                throw error
+            }
+            if pool.isAborting {
+                unstarted += jobs
+                throw error
+            }
+            if let large = error as? NeedsOwnTransaction, jobs.count > 1 {
+                let rest = jobs.filter { !large.jids.contains($0.jid) }
+                logger.debug("jobs too large for a shared transaction run alone", metadata: ["jobs": "\(jobs.count - rest.count)"])
+                if !rest.isEmpty { try process(rest, on: connection) }
+                for job in jobs where large.jids.contains(job.jid) { try process([job], on: connection) }
+            } else if jobs.count > 1 {
+                logger.debug("a transaction of jobs failed; trying each half alone", metadata: ["jobs": "\(jobs.count)", "error": "\(error)"])
+                let half = jobs.count / 2
+                try process(Array(jobs[..<half]), on: connection)
+                try process(Array(jobs[half...]), on: connection)
+            } else {
+                let (reason, permanent) = Self.classify(error)
+                try connection.database.transaction {
+                    guard try holdLeases([jobs[0]], on: connection).count == 1 else { return }
+                    try recordFailure(of: jobs[0], reason: reason, permanent: permanent, on: connection)
+                }
+            }
+        }
+    }
+
+    /// One transaction: holds the jobs' rows, runs the handler, records every outcome, commits.
+    private func work(_ jobs: [ClaimedJob], on connection: any JobStoreConnection) throws {
         let database = connection.database
         let started = Date()
-        var alone: [ClaimedJob] = []
+        try database.begin()
         do {
-            try database.begin()
-            let claimStarted = ContinuousClock.now
-            let jobs = try connection.claimBatch(request)
-            pool.metrics.claimDuration.recordNanoseconds(Int64((ContinuousClock.now - claimStarted).seconds * 1_000_000_000))
-            guard !jobs.isEmpty else {
-                database.rollback()
-                return 0
+            let owned = try holdLeases(jobs, on: connection)
+            if owned.count < jobs.count {
+                logger.warning("jobs were rescued from this worker before it started them; skipping them", metadata: ["jobs": "\(jobs.count - owned.count)"])
             }
-            pool.metrics.claimed.increment(by: jobs.count)
-            pool.metrics.batchSize.record(jobs.count)
-            let ownership = JobOwnership.taken(by: id)
-            var completions: [JobCompletion] = []
-            do {
-                completions = try database.savepoint("gdpr_batch") {
-                    try finish(jobs, ownership: ownership, startedAt: started, mayCheckpoint: false, on: connection)
-                }
-            } catch {
-                // The savepoint undid the batch's work, but the transaction still holds every job it
-                // took, so each job can be redone and its failure counted with no other worker able
-                // to take it in between.
-                if Self.isFatal(error, connection) || pool.isAborting { throw error }
-                logger.debug("batch failed; redoing its jobs one at a time", metadata: ["jobs": "\(jobs.count)", "error": "\(error)"])
-                for job in jobs {
-                    do {
-                        if jobs.count == 1 { throw error }
-                        completions += try database.savepoint("gdpr_job") {
-                            try finish([job], ownership: ownership, startedAt: started, mayCheckpoint: false, on: connection)
-                        }
-                    } catch let failure as JobFailure where failure.code == .needsOwnTransaction {
-                        // The claim deleted the job's row in this transaction: put it back, attempt
-                        // uncounted, so that committing the batch does not commit the job away
-                        // before it is claimed again, durably, below.
-                        var uncounted = job
-                        uncounted.attempt -= 1
-                        guard try connection.retry(uncounted, ownership: ownership, after: .zero, reason: failure.description, now: pool.timeSource.override)
-                        else { throw DatabaseError(.conflict, "a job that must run alone could not be returned to the queue") }
-                        alone.append(job)
-                    } catch {
-                        if Self.isFatal(error, connection) || pool.isAborting { throw error }
-                        let (reason, permanent) = Self.classify(error)
-                        try recordFailure(of: job, reason: reason, permanent: permanent, ownership: ownership, on: connection)
-                    }
-                }
-            }
+            let completions = owned.isEmpty ? [] : try finish(owned, startedAt: started, on: connection)
             try database.commit()
             recordDone(completions, startedAt: started)
-            // Jobs too large for a shared transaction go alone, durably, once the batch has let them go.
-            for job in alone where !pool.isAborting {
-                try processDurably(job.jid, on: connection)
-            }
-            return jobs.count
         } catch {
-            // An aborted transaction leaves its jobs pending and unlocked, their attempts uncounted.
             database.rollback()
             throw error
         }
     }
 
-    // MARK: Durable path
-
-    /// Claims one job under a lease, processes it alone, and records a failure with backoff.
-    private func processDurably(_ jid: JobID, on connection: any JobStoreConnection) throws {
-        let database = connection.database
-        guard let job = try connection.claim(jid, worker: id, lease: pool.configuration.lease, now: pool.timeSource.override) else {
-            return  // another worker took it meanwhile
-        }
-        do {
-            try database.begin()
-            guard try connection.lockOwned([job.jid], worker: id).contains(job.jid) else {
-                database.rollback()
-                logger.warning("job was rescued from this worker before it started; skipping it", metadata: jobMetadata(job))
-                return
-            }
-            let started = Date()
-            let completions = try finish([job], ownership: .leased(by: id), startedAt: started, mayCheckpoint: true, on: connection)
-            try database.commit()
-            recordDone(completions, startedAt: started)
-        } catch {
-            database.rollback()
-            if Self.isFatal(error, connection) {
-                orphans.append(job)
-                throw error
-            }
-            if pool.isAborting {
-                _ = try? connection.release([job.jid], worker: id)
-                throw error
-            }
-            let (reason, permanent) = Self.classify(error)
-            try recordFailure(of: job, reason: reason, permanent: permanent, ownership: .leased(by: id), on: connection)
-        }
+    /// Locks the jobs' rows and renews their leases; returns the jobs still this worker's.
+    private func holdLeases(_ jobs: [ClaimedJob], on connection: any JobStoreConnection) throws(DatabaseError) -> [ClaimedJob] {
+        let held = try connection.holdLeases(jobs.map(\.jid), worker: id, lease: pool.configuration.lease, now: pool.timeSource.override)
+        return jobs.filter { held.contains($0.jid) }
     }
 
-    // MARK: Shared
-
-    /// Runs the handler on jobs whose rows this transaction holds and records every outcome; the
-    /// caller commits.
-    @discardableResult
-    private func finish(
-        _ jobs: [ClaimedJob], ownership: JobOwnership, startedAt: Date, mayCheckpoint: Bool, on connection: any JobStoreConnection
-    ) throws -> [JobCompletion] {
+    /// Runs the handler on jobs this transaction holds and records every outcome; the caller commits.
+    private func finish(_ jobs: [ClaimedJob], startedAt: Date, on connection: any JobStoreConnection) throws -> [JobCompletion] {
         let database = connection.database
         let context = JobContext(
-            connection: database, logger: logger, worker: id, now: pool.timeSource.override, isAlone: mayCheckpoint,
-            commitAndReopen: { [id] in
+            connection: database, logger: logger, worker: id, now: pool.timeSource.override, isAlone: jobs.count == 1,
+            commitAndReopen: { [self] in
                 try database.commit()
                 try database.begin()
-                guard try connection.lockOwned(jobs.map(\.jid), worker: id).count == jobs.count else {
+                guard try holdLeases(jobs, on: connection).count == jobs.count else {
                     throw DatabaseError(.conflict, "the job's lease was lost between checkpoints")
                 }
             })
@@ -197,12 +193,12 @@ final class Worker: @unchecked Sendable {
                 completions.append(
                     JobCompletion(job: job, keyHash: pool.hasher.hash(job.customerKey, tenant: job.tenant), result: result, startedAt: startedAt))
             case .failed(let failure):
-                try recordFailure(of: job, reason: failure.reason, permanent: failure.isPermanent, ownership: ownership, on: connection)
+                try recordFailure(of: job, reason: failure.reason, permanent: failure.isPermanent, on: connection)
             case nil:
                 throw JobFailure(.workFailed, "the handler reported no outcome for a job", permanent: false)
             }
         }
-        let finished = try connection.complete(completions, ownership: ownership, now: pool.timeSource.override)
+        let finished = try connection.complete(completions, worker: id, now: pool.timeSource.override)
         guard finished == completions.count else {
             throw DatabaseError(.conflict, "\(completions.count - finished) jobs were taken by another worker before completion")
         }
@@ -221,19 +217,17 @@ final class Worker: @unchecked Sendable {
     }
 
     /// Records a failed attempt: a retry with backoff, or failed for good.
-    private func recordFailure(
-        of job: ClaimedJob, reason: String, permanent: Bool, ownership: JobOwnership, on connection: any JobStoreConnection
-    ) throws(DatabaseError) {
+    private func recordFailure(of job: ClaimedJob, reason: String, permanent: Bool, on connection: any JobStoreConnection) throws(DatabaseError) {
         let now = pool.timeSource.override
         if permanent || job.attempt >= job.maxAttempts {
             let finalReason = permanent ? reason : "\(reason) (attempt \(job.attempt) of \(job.maxAttempts))"
-            if try connection.fail(job, ownership: ownership, reason: finalReason, now: now) {
+            if try connection.fail(job, worker: id, reason: finalReason, now: now) {
                 pool.metrics.failed(job).increment()
                 logger.error("job failed", metadata: jobMetadata(job).merging(["reason": "\(finalReason)"]) { $1 })
             }
         } else {
             let delay = pool.configuration.retryBackoff.delay(afterAttempt: job.attempt)
-            if try connection.retry(job, ownership: ownership, after: delay, reason: reason, now: now) {
+            if try connection.retry(job, worker: id, after: delay, reason: reason, now: now) {
                 pool.metrics.retried(job).increment()
                 logger.warning(
                     "job attempt failed; retrying",
@@ -249,15 +243,12 @@ final class Worker: @unchecked Sendable {
             return (failure.reason, failure.isPermanent)
         case let error as DatabaseError:
             return ("\(error.code): \(error.message)", !error.isTransient)
+        case let error as DataMapError:
+            return (JobFailure(.dataMap, error.description, permanent: false).reason, false)
         default:
             // An unknown error's description might carry data; store only its type.
             return ("work_failed: unexpected \(type(of: error))", false)
         }
-    }
-
-    /// Whether an error ends this connection's usefulness, so the worker must reconnect.
-    private static func isFatal(_ error: any Error, _ connection: any JobStoreConnection) -> Bool {
-        (error as? DatabaseError)?.isConnectionBroken == true || connection.database.isBroken
     }
 
     private var request: ClaimRequest {
@@ -265,28 +256,43 @@ final class Worker: @unchecked Sendable {
             worker: id, limit: pool.configuration.batchSize, lease: pool.configuration.lease, cutoff: pool.cutoff, now: pool.timeSource.override)
     }
 
-    /// After a lost connection: returns durably claimed jobs that were in flight to the queue at once.
-    /// A job that committed before the connection broke is gone from the queue and is not touched.
-    private func rescheduleOrphans(on connection: any JobStoreConnection) throws(DatabaseError) {
+    // MARK: Jobs cut off
+
+    /// After a lost connection: returns the jobs whose attempt it cut off to the queue at once,
+    /// their attempt counted (failed if it was their last). A job that committed before the
+    /// connection broke is gone from the queue and is not touched.
+    private func returnOrphans(on connection: any JobStoreConnection) throws(DatabaseError) {
         guard !orphans.isEmpty else { return }
         for job in orphans {
-            _ = try connection.retry(
-                job, ownership: .leased(by: id), after: .zero, reason: "connection_lost: the worker's database connection broke",
-                now: pool.timeSource.override)
+            let reason = "connection_lost: the worker's database connection broke"
+            if job.attempt >= job.maxAttempts {
+                try recordFailure(of: job, reason: reason, permanent: false, on: connection)
+            } else {
+                _ = try connection.retry(job, worker: id, after: .zero, reason: reason, now: pool.timeSource.override)
+            }
         }
         logger.info("returned in-flight jobs to the queue after reconnecting", metadata: ["jobs": "\(orphans.count)"])
         orphans = []
     }
 
-    /// On an interrupted shutdown: hands durably claimed jobs back without counting the attempt.
-    private func releaseOnExit(_ jobs: [ClaimedJob]) {
+    /// Hands claimed jobs whose work never started back to the queue, their attempt uncounted.
+    private func releaseUnstarted(on connection: any JobStoreConnection) throws(DatabaseError) {
+        guard !unstarted.isEmpty else { return }
+        _ = try connection.release(unstarted.map(\.jid), worker: id)
+        unstarted = []
+    }
+
+    /// On shutdown with jobs still held: hands them back on a fresh connection.
+    private func handBackOnExit() {
         do {
             let connection = try pool.store.connect()
             defer { connection.database.close() }
-            let released = try connection.release(jobs.map(\.jid), worker: id)
-            logger.info("released unfinished jobs on shutdown", metadata: ["jobs": "\(released)"])
+            try returnOrphans(on: connection)
+            let count = unstarted.count
+            try releaseUnstarted(on: connection)
+            logger.info("released unfinished jobs on shutdown", metadata: ["jobs": "\(count)"])
         } catch {
-            logger.warning("could not release unfinished jobs; their leases will expire and they will be rescued", metadata: ["error": "\(error)"])
+            logger.warning("could not hand back unfinished jobs; their leases will expire and they will be rescued", metadata: ["error": "\(error)"])
         }
     }
 

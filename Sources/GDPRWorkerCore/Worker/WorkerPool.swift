@@ -33,6 +33,9 @@ public final class WorkerPool: Service, @unchecked Sendable {
     private var workers: [Worker] = []
     /// The listener's current wake-up source, for `stop()` to interrupt its wait.
     private let wakeupSource = Mutex<(any JobWakeupSource)?>(nil)
+    /// Opened once the process's presence is announced (or could not be): workers claim nothing
+    /// before, so no rescuer takes a fresh claim for a dead process's.
+    private let presenceAnnounced = DispatchSemaphore(value: 0)
 
     enum Phase: Equatable {
         case idle, running, stopping, aborting
@@ -98,7 +101,9 @@ public final class WorkerPool: Service, @unchecked Sendable {
             ])
         for worker in workers {
             workerThreads.enter()
-            launch("worker \(worker.id)") { [workerThreads] in
+            launch("worker \(worker.id)") { [workerThreads, presenceAnnounced] in
+                presenceAnnounced.wait()
+                presenceAnnounced.signal()
                 worker.run()
                 workerThreads.leave()
             }
@@ -192,9 +197,25 @@ public final class WorkerPool: Service, @unchecked Sendable {
         }
     }
 
+    /// How often the upkeep thread checks that the process's presence is still held.
+    static let presenceCheckInterval: Duration = .seconds(2)
+
+    /// Announces this process's presence, so rescuers leave its jobs alone; nil while the database
+    /// is unreachable (the workers cannot claim then either, and the next check tries again).
+    private func announcePresence() -> (any WorkerPresence)? {
+        do {
+            return try store.announcePresence(processID: processID)
+        } catch {
+            logger.warning("cannot announce the worker process's presence; retrying", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
     /// Upkeep for as long as any worker runs, shutdown included:
-    /// - extends the leases of this pool's durably claimed jobs every third of a lease, so a job
-    ///   finishing after SIGTERM is not rescued from under it;
+    /// - holds the process's presence, which tells rescuers its jobs are in live hands;
+    /// - extends the leases of this pool's jobs every third of a lease. A job a worker holds in its
+    ///   transaction is skipped (its row is locked, and no rescuer can take a locked row); the
+    ///   worker renews the lease itself whenever it takes the row again, at a checkpoint say;
     /// - VACUUMs the queue table once `vacuumThreshold` jobs have finished since the last time.
     ///   Finished jobs leave dead entries at the head of the claim index, and autovacuum wakes
     ///   only once a minute: at thousands of jobs a second, claims would walk ever more of them.
@@ -202,10 +223,24 @@ public final class WorkerPool: Service, @unchecked Sendable {
         let tick: Duration = .milliseconds(250)
         let leaseInterval = configuration.lease / 3
         var sinceLeases: Duration = .zero
+        var sincePresence: Duration = .zero
         var connection: (any JobStoreConnection)?
-        defer { connection?.database.close() }
+        var presence = announcePresence()
+        presenceAnnounced.signal()
+        defer {
+            connection?.database.close()
+            presence?.close()
+        }
         while workersReturned.wait(timeout: .now() + tick.seconds) == .timedOut {
             sinceLeases += tick
+            sincePresence += tick
+            if sincePresence >= Self.presenceCheckInterval {
+                sincePresence = .zero
+                if presence?.isHeld != true {
+                    presence?.close()
+                    presence = announcePresence()
+                }
+            }
             let vacuumDue = configuration.vacuumThreshold > 0 && completedSinceVacuum.load(ordering: .relaxed) >= configuration.vacuumThreshold
             let leasesDue = sinceLeases >= leaseInterval
             guard vacuumDue || leasesDue else { continue }

@@ -126,11 +126,11 @@ SELECT i + 4,
        d.name,
        1 + i % 20,
        ((i * 7919) % 90000 + 10000) || '',
-       '1' || ((i * 104729) % 900000000 + 100000000),
+       '1' || ((CAST(i AS bigint) * 104729) % 900000000 + 100000000),
        TIMESTAMP '2022-02-15 09:45:30'
   FROM customers
   JOIN streets AS s ON s.k = i % 12
-  JOIN districts AS d ON d.k = i % 20 % 10
+  JOIN districts AS d ON d.k = i % 10
  WHERE (i - 1) % 10 NOT IN (3, 5, 6) AND i NOT IN (9, 19);
 
 -- Staff living at the address of every customer with r = 7.
