@@ -77,6 +77,11 @@ public struct PostgresDialect: SQLDialect {
         "CREATE TEMPORARY TABLE \(quote(name)) (\(columns.joined(separator: ", "))) ON COMMIT \(clearedOnCommit ? "DELETE" : "PRESERVE") ROWS"
     }
 
+    /// CONCURRENTLY: built without blocking the application's writes to the table.
+    public func createIndexStatement(table: String, column: String) -> String {
+        "CREATE INDEX CONCURRENTLY \(quote(Self.indexName(table, column))) ON \(quote(table)) (\(quote(column)));"
+    }
+
     public func createWorkIndex(_ name: String, on table: String, columns: [String]) -> String {
         "CREATE INDEX \(quote(name)) ON \(workTable(table)) (\(columns.map(quote).joined(separator: ", ")))"
     }

@@ -63,6 +63,10 @@ public struct SQLiteDialect: SQLDialect {
         "CREATE TEMP TABLE \(quote(name)) (\(columns.joined(separator: ", ")))"
     }
 
+    public func createIndexStatement(table: String, column: String) -> String {
+        "CREATE INDEX \(quote(Self.indexName(table, column))) ON \(quote(table)) (\(quote(column)));"
+    }
+
     public func createWorkIndex(_ name: String, on table: String, columns: [String]) -> String {
         "CREATE INDEX temp.\(quote(name)) ON \(quote(table)) (\(columns.map(quote).joined(separator: ", ")))"
     }

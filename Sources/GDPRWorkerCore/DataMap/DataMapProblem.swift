@@ -36,18 +36,26 @@ public struct DataMapProblem: Sendable, Hashable, CustomStringConvertible {
         public static let unreachableTable = Code(rawValue: "unreachable_table")
         /// A table outside the map references a mapped table, so its rows are unaccounted for.
         public static let unmappedReference = Code(rawValue: "unmapped_reference")
+        /// A column that looks like a reference into a mapped table, declared by neither a foreign
+        /// key nor the data map. A warning; `check --strict` refuses it.
+        public static let undeclaredReference = Code(rawValue: "undeclared_reference")
+        /// A column erasure looks rows up by that no index serves. A warning.
+        public static let missingIndex = Code(rawValue: "missing_index")
     }
 
     public var code: Code
     public var table: String?
     public var column: String?
     public var message: String
+    /// A statement that fixes it, where one does: the index to create.
+    public var fix: String?
 
-    public init(_ code: Code, table: String? = nil, column: String? = nil, _ message: String) {
+    public init(_ code: Code, table: String? = nil, column: String? = nil, _ message: String, fix: String? = nil) {
         self.code = code
         self.table = table
         self.column = column
         self.message = message
+        self.fix = fix
     }
 
     /// `table.column: message`, `table: message`, or the message alone.

@@ -59,6 +59,10 @@ public protocol SQLDialect: Sendable {
     /// DDL creating a temporary table with the given column definitions.
     /// `clearedOnCommit` tables lose their rows at every commit; the others keep them for the session.
     func createWorkTable(_ name: String, columns: [String], clearedOnCommit: Bool) -> String
+    /// The statement a user runs to index a column of their own table, without blocking writes
+    /// where the engine can.
+    func createIndexStatement(table: String, column: String) -> String
+
     /// DDL creating an index on a work table.
     func createWorkIndex(_ name: String, on table: String, columns: [String]) -> String
     /// A statement removing every row of a work table.
@@ -109,5 +113,12 @@ public protocol SQLDialect: Sendable {
 extension SQLDialect {
     public func quote(_ identifier: String) -> String {
         "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// `table_column_idx`, cut to PostgreSQL's 63-byte identifier limit.
+    public static func indexName(_ table: String, _ column: String) -> String {
+        var name = "\(table)_\(column)_idx"
+        while name.utf8.count > 63 { name.removeFirst() }
+        return name
     }
 }
