@@ -20,6 +20,12 @@ struct ErasureHarness: Sendable {
         try await offPool { try ErasureHarness(engine, customers: customers, dataMap: dataMap, configuration: configuration) }
     }
 
+    /// Another handler on the same database, for a map that only fits once the test changed the schema.
+    init(database: TestDatabase, handler: ErasureJobHandler) {
+        self.database = database
+        self.handler = handler
+    }
+
     private init(_ engine: DatabaseEngine, customers: Int, dataMap: DataMap?, configuration: ErasureJobHandler.Configuration?) throws {
         database = try TestDatabase(engine)
         let map = try dataMap ?? ShopSample.dataMap()
