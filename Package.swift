@@ -108,7 +108,7 @@ let package = Package(
         // Test support: ephemeral PostgreSQL clusters, temporary SQLite files, the engine matrix.
         .target(
             name: "GDPRWorkerTestSupport",
-            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite"],
+            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

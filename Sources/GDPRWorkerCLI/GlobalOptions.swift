@@ -26,6 +26,18 @@ struct GlobalOptions: ParsableArguments {
     var dataMap: String?
 
     @Option(
+        name: .customLong("lock-timeout"),
+        help: ArgumentHelp(
+            "How long a statement waits for a row the application holds locked before the job is retried later (PostgreSQL). Env: GDPR_WORKER_LOCK_TIMEOUT.",
+            valueName: "duration"))
+    var lockTimeout: String?
+
+    @Option(
+        name: .customLong("statement-timeout"),
+        help: ArgumentHelp("How long one statement may run (PostgreSQL). Env: GDPR_WORKER_STATEMENT_TIMEOUT.", valueName: "duration"))
+    var statementTimeout: String?
+
+    @Option(
         name: .customLong("log-level"),
         help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Env: GDPR_WORKER_LOG_LEVEL.", valueName: "level"))
     var logLevel: String?
@@ -70,10 +82,20 @@ struct GlobalOptions: ParsableArguments {
         return logger
     }
 
+    /// The PostgreSQL session timeouts: the flags, then the environment, then the defaults.
+    func sessionSettings() throws(InputError) -> PostgresSessionSettings {
+        var settings = PostgresSessionSettings()
+        if let text = lockTimeout ?? environment["GDPR_WORKER_LOCK_TIMEOUT"], !text.isEmpty { settings.lockTimeout = try Duration(parsing: text) }
+        if let text = statementTimeout ?? environment["GDPR_WORKER_STATEMENT_TIMEOUT"], !text.isEmpty {
+            settings.statementTimeout = try Duration(parsing: text)
+        }
+        return settings
+    }
+
     /// Opens the store the URL names.
     func store() throws(InputError) -> any JobStore {
         switch try resolvedDatabaseURL() {
-        case .postgres(let parameters): PostgresJobStore(parameters: parameters)
+        case .postgres(let parameters): PostgresJobStore(parameters: parameters, session: try sessionSettings())
         case .sqlite(let path): SQLiteJobStore(path: path)
         }
     }

@@ -18,9 +18,9 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
     /// The number of prepared statements kept per connection; past it the cache starts over.
     public static let statementCacheLimit = 512
 
-    public init(parameters: PostgresConnectionParameters) throws(DatabaseError) {
+    public init(parameters: PostgresConnectionParameters, session: PostgresSessionSettings = .idle) throws(DatabaseError) {
         password = parameters["password"]
-        var keywords = parameters.keywords
+        var keywords = parameters.keywords + session.clientKeywords(parameters)
         if parameters["application_name"] == nil { keywords.append(("application_name", "gdpr-worker")) }
         let connection = Self.connect(keywords)
         guard PQstatus(connection) == CONNECTION_OK else {
@@ -29,7 +29,7 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
             throw error
         }
         handle = connection
-        try executeScript("SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO'")
+        try executeScript("SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO'; " + session.script(serverVersion: Int(PQserverVersion(connection))))
     }
 
     deinit {

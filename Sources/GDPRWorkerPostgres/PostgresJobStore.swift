@@ -7,18 +7,21 @@ import GDPRWorkerCore
 /// same job; an INSERT into `gdpr_jobs` NOTIFYs `gdpr_jobs`, so idle workers wake at once.
 public struct PostgresJobStore: JobStore {
     public let parameters: PostgresConnectionParameters
+    /// The timeouts of every connection the store opens for work.
+    public let session: PostgresSessionSettings
     public var engine: DatabaseEngine { .postgres }
     public var url: DatabaseURL { .postgres(parameters) }
 
     /// The key of the session advisory lock that serialises concurrent `migrate` runs.
     static let migrationLockKey: Int64 = 0x6764_7072_6d69_6772
 
-    public init(parameters: PostgresConnectionParameters) {
+    public init(parameters: PostgresConnectionParameters, session: PostgresSessionSettings = .init()) {
         self.parameters = parameters
+        self.session = session
     }
 
     public func connect() throws(DatabaseError) -> any JobStoreConnection {
-        PostgresJobStoreConnection(database: try PostgresConnection(parameters: parameters))
+        PostgresJobStoreConnection(database: try PostgresConnection(parameters: parameters, session: session))
     }
 
     public func makeWakeupSource() throws(DatabaseError) -> any JobWakeupSource {
@@ -40,6 +43,8 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
     }
 
     public func migrate() throws -> [AppliedMigration] {
+        // A migration may wait for another's lock, and may take long on a large table.
+        try postgres.executeScript("SET lock_timeout = 0; SET statement_timeout = 0")
         try postgres.execute("SELECT pg_advisory_lock($1)", [.int(PostgresJobStore.migrationLockKey)])
         defer { _ = try? postgres.execute("SELECT pg_advisory_unlock($1)", [.int(PostgresJobStore.migrationLockKey)]) }
         return try Migration.apply(

@@ -151,9 +151,9 @@ extension ErasureHarness {
         return changes
     }
 
-    /// How many rows of the mapped tables hold any of the values in any text column.
-    func occurrences(of values: [String]) async throws -> [String: Int] {
-        let tables = handler.dataMap.expandedTables.map(\.name)
+    /// How many rows of the mapped tables (or of `tables`) hold any of the values in any text column.
+    func occurrences(of values: [String], in tables: [String]? = nil) async throws -> [String: Int] {
+        let tables = tables ?? handler.dataMap.expandedTables.map(\.name)
         let placeholders = values.indices.map { p($0 + 1) }
         return try await withConnection { connection in
             let catalog = try connection.database.dialect.loadCatalog(connection.database)

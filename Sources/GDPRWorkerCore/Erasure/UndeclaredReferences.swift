@@ -6,9 +6,11 @@
 /// Two signs, each reported with its reason:
 /// - the name: `address_id` or `addressid` for a key `address.id`, `address_id` for a key
 ///   `address.address_id` (case and underscores ignored, a plural table name made singular);
-/// - the values: for a column whose name ends in `id`, every sampled value is a key of the table
-///   (`SupportRepId` ↔ `Employee.EmployeeId`). A table's columns are not compared with its own key
-///   this way, and small integers can match by chance: `not_references` silences a false one.
+/// - the values: for a column whose name ends in `id` and names no table of the database, every
+///   sampled value is a key of the table (`SupportRepId` ↔ `Employee.EmployeeId`, where
+///   `GenreId` names the table `Genre` and is left alone). A table's columns are not compared with
+///   its own key this way, and small integers can match by chance: `not_references` silences a
+///   false one.
 struct UndeclaredReferences {
     /// How many values of a column are looked up in a candidate table.
     static let sampleSize = 200
@@ -21,6 +23,7 @@ struct UndeclaredReferences {
     func problems() throws(DatabaseError) -> [DataMapProblem] {
         let targets = self.targets()
         let covered = self.covered()
+        let tableNames = Set(catalog.tables.keys.flatMap { [Self.normalized($0), Self.singular(Self.normalized($0))] })
         var problems: [DataMapProblem] = []
         let dialect = connection.dialect
         for table in catalog.tables.values.sorted(by: { $0.name < $1.name }) where !Self.isInternal(table.name) {
@@ -36,6 +39,8 @@ struct UndeclaredReferences {
                 }
                 // A table's own key identifies its rows; it points nowhere.
                 guard Self.endsInID(column.name), table.primaryKey != [column.name] else { continue }
+                // `artist_id` names the table `artist`: a reference there, not into a mapped table.
+                guard !tableNames.contains(String(Self.normalized(column.name).dropLast(2))) else { continue }
                 for target in candidates where target.table != table.name {
                     let sample = """
                         SELECT count(*) AS sampled, sum(CASE WHEN EXISTS (SELECT 1 FROM \(dialect.quote(target.table)) AS t
