@@ -55,7 +55,10 @@ public struct CorpusSchema: Sendable, CustomStringConvertible {
         let schema: String
         switch (connection.engine, variant) {
         case (.sqlite, .bare): schema = try file("schema-nofk.sqlite.sql")
-        case (_, .bare): schema = try file("schema.\(engine).sql").components(separatedBy: "-- @constraints")[0]
+        case (_, .bare):
+            // Everything before the line `-- @constraints`: the tables without keys to others or indexes.
+            let lines = try file("schema.\(engine).sql").split(separator: "\n", omittingEmptySubsequences: false)
+            schema = lines.prefix { $0.trimmingCharacters(in: .whitespaces) != "-- @constraints" }.joined(separator: "\n")
         default: schema = try file("schema.\(engine).sql")
         }
         let data = try file("data.\(engine).sql")

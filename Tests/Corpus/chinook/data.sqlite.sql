@@ -1,6 +1,8 @@
 -- Fills Chinook for the number of customers in temp.gw_corpus (scale), set-based and deterministic,
 -- with the same rows as data.postgres.sql (see there for what each customer has): recursive CTEs
--- stand in for generate_series, datetime() for interval arithmetic. Every statement satisfies the
+-- stand in for generate_series, datetime() for interval arithmetic, and CROSS JOIN with WHERE for
+-- JOIN … ON, which keeps the numbered rows the outer loop of SQLite's plans (with JOINs, a
+-- six-way join to the name lists took minutes at scale 10,000). Every statement satisfies the
 -- foreign keys when it ends ("ReportsTo" points at rows of the same statement).
 
 INSERT INTO "MediaType" ("MediaTypeId", "Name") VALUES
@@ -17,8 +19,10 @@ nouns (k, word) AS (VALUES (0, 'Foxes'), (1, 'Engines'), (2, 'Tides'), (3, 'Lant
 INSERT INTO "Artist" ("ArtistId", "Name")
 SELECT a, adjectives.word || ' ' || nouns.word
   FROM artists
-  JOIN adjectives ON adjectives.k = (a - 1) % 5
-  JOIN nouns ON nouns.k = (a - 1) / 5;
+ CROSS JOIN adjectives
+ CROSS JOIN nouns
+ WHERE adjectives.k = (a - 1) % 5
+   AND nouns.k = (a - 1) / 5;
 
 WITH RECURSIVE albums (k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM albums WHERE k < 40),
 firsts (k, word) AS (VALUES (0, 'Northern'), (1, 'Quiet'), (2, 'Broken'), (3, 'Electric'), (4, 'Golden'), (5, 'Hollow'), (6, 'Wild'), (7, 'Distant')),
@@ -26,8 +30,10 @@ seconds (k, word) AS (VALUES (0, 'Lights'), (1, 'Roads'), (2, 'Hearts'), (3, 'Sk
 INSERT INTO "Album" ("AlbumId", "Title", "ArtistId")
 SELECT albums.k, firsts.word || ' ' || seconds.word, 1 + (albums.k - 1) % 25
   FROM albums
-  JOIN firsts ON firsts.k = (albums.k - 1) % 8
-  JOIN seconds ON seconds.k = (albums.k - 1) / 8;
+ CROSS JOIN firsts
+ CROSS JOIN seconds
+ WHERE firsts.k = (albums.k - 1) % 8
+   AND seconds.k = (albums.k - 1) / 8;
 
 WITH RECURSIVE numbers (t) AS (SELECT 1 UNION ALL SELECT t + 1 FROM numbers WHERE t < 200),
 verbs (k, word) AS (
@@ -50,9 +56,12 @@ SELECT t, verbs.word || ' ' || things.word, 1 + (t - 1) / 5, media, 1 + ((t - 1)
        (150000 + (t * 7919) % 200000) * 32 + t % 1000,
        CASE WHEN media = 3 THEN 1.99 ELSE 0.99 END
   FROM tracks
-  JOIN verbs ON verbs.k = (t - 1) % 10
-  JOIN things ON things.k = (t - 1) / 10
-  JOIN composers ON composers.k = t % 8;
+ CROSS JOIN verbs
+ CROSS JOIN things
+ CROSS JOIN composers
+ WHERE verbs.k = (t - 1) % 10
+   AND things.k = (t - 1) / 10
+   AND composers.k = t % 8;
 
 INSERT INTO "Playlist" ("PlaylistId", "Name") VALUES
     (1, 'Music'), (2, 'Movies'), (3, 'TV Shows'), (4, 'Audiobooks'), (5, '90’s Music'),
@@ -125,12 +134,18 @@ SELECT i, f.name, l.name,
        f.ascii || '.' || l.ascii || CASE WHEN i > 400 THEN '.' || i ELSE '' END || '@' || d.name,
        3 + i % 3
   FROM customers
-  JOIN first_names AS f ON f.k = (i - 1) % 20
-  JOIN last_names AS l ON l.k = ((i - 1) + (i - 1) / 20) % 20
-  JOIN places AS p ON p.k = i % 12
-  JOIN streets AS s ON s.k = i % 12 % 10
-  JOIN companies AS c ON c.k = (i / 4) % 8
-  JOIN domains AS d ON d.k = i % 6;
+ CROSS JOIN first_names AS f
+ CROSS JOIN last_names AS l
+ CROSS JOIN places AS p
+ CROSS JOIN streets AS s
+ CROSS JOIN companies AS c
+ CROSS JOIN domains AS d
+ WHERE f.k = (i - 1) % 20
+   AND l.k = ((i - 1) + (i - 1) / 20) % 20
+   AND p.k = i % 12
+   AND s.k = i % 12 % 10
+   AND c.k = (i / 4) % 8
+   AND d.k = i % 6;
 
 -- Twins: the same email as the customer before, but for the case of its first letter.
 UPDATE "Customer"
@@ -151,15 +166,19 @@ SELECT (c."CustomerId" - 1) * 4 + n, c."CustomerId",
        c."City", c."State", c."Country", c."PostalCode",
        0
   FROM "Customer" AS c
-  JOIN numbers ON n <= CASE WHEN c."CustomerId" % 10 = 0 THEN 0 ELSE 1 + c."CustomerId" % 4 END
-  JOIN streets AS s ON s.k = (c."CustomerId" + 3) % 10;
+ CROSS JOIN numbers
+ CROSS JOIN streets AS s
+ WHERE n <= CASE WHEN c."CustomerId" % 10 = 0 THEN 0 ELSE 1 + c."CustomerId" % 4 END
+   AND s.k = (c."CustomerId" + 3) % 10;
 
 WITH numbers (m) AS (VALUES (1), (2), (3), (4), (5))
 INSERT INTO "InvoiceLine" ("InvoiceLineId", "InvoiceId", "TrackId", "UnitPrice", "Quantity")
 SELECT (v."InvoiceId" - 1) * 5 + m, v."InvoiceId", t."TrackId", t."UnitPrice", 1
   FROM "Invoice" AS v
-  JOIN numbers ON m <= 1 + v."InvoiceId" % 5
-  JOIN "Track" AS t ON t."TrackId" = 1 + (v."InvoiceId" * 7 + m * 13) % 200;
+ CROSS JOIN numbers
+ CROSS JOIN "Track" AS t
+ WHERE m <= 1 + v."InvoiceId" % 5
+   AND t."TrackId" = 1 + (v."InvoiceId" * 7 + m * 13) % 200;
 
 UPDATE "Invoice"
    SET "Total" = (SELECT SUM(CAST(ROUND(l."UnitPrice" * 100) AS integer) * l."Quantity")

@@ -1,6 +1,7 @@
 -- Fills Pagila for the number of customers in temp.gw_corpus (scale), set-based and deterministic,
 -- with the same rows as data.postgres.sql (see there for the layout of customers and addresses):
--- recursive CTEs stand in for generate_series, datetime() for interval arithmetic.
+-- recursive CTEs stand in for generate_series, datetime() for interval arithmetic, and CROSS JOIN
+-- with WHERE for JOIN … ON, which keeps the numbered rows the outer loop of SQLite's plans.
 --
 -- store.manager_staff_id and staff.store_id reference each other, so foreign key checks are
 -- deferred to the end of the transaction. The savepoint opens one when the loader has not, and
@@ -75,8 +76,10 @@ SELECT f, a.word || ' ' || n.word,
        CASE f % 4 WHEN 0 THEN 'Trailers' WHEN 1 THEN 'Commentaries,Deleted Scenes' WHEN 2 THEN 'Deleted Scenes,Behind the Scenes'
             ELSE 'Trailers,Commentaries,Behind the Scenes' END
   FROM films
-  JOIN adjectives AS a ON a.k = (f - 1) % 10
-  JOIN nouns AS n ON n.k = (f - 1) / 10;
+ CROSS JOIN adjectives AS a
+ CROSS JOIN nouns AS n
+ WHERE a.k = (f - 1) % 10
+   AND n.k = (f - 1) / 10;
 
 WITH RECURSIVE films (f) AS (SELECT 1 UNION ALL SELECT f + 1 FROM films WHERE f < 50),
 parts (k) AS (VALUES (0), (1), (2))
@@ -127,9 +130,11 @@ SELECT i + 4,
        '1' || ((i * 104729) % 900000000 + 100000000),
        '2022-02-15 09:45:30'
   FROM customers
-  JOIN streets AS s ON s.k = i % 12
-  JOIN districts AS d ON d.k = i % 10
- WHERE (i - 1) % 10 NOT IN (3, 5, 6) AND i NOT IN (9, 19);
+ CROSS JOIN streets AS s
+ CROSS JOIN districts AS d
+ WHERE s.k = i % 12
+   AND d.k = i % 10
+   AND (i - 1) % 10 NOT IN (3, 5, 6) AND i NOT IN (9, 19);
 
 -- Staff living at the address of every customer with r = 7.
 WITH RECURSIVE customers (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM customers WHERE i < (SELECT scale FROM temp.gw_corpus)),
@@ -145,8 +150,10 @@ SELECT 3 + b, f.name, l.name, i + 4,
        1 + b % 2, b % 5 <> 4, f.name || (3 + b), '8cb2237d0679ca88db6464eac60da96345513964',
        '2022-05-16 16:13:11', NULL
   FROM housemates
-  JOIN first_names AS f ON f.k = b % 10
-  JOIN last_names AS l ON l.k = (b * 3 + b / 10) % 10;
+ CROSS JOIN first_names AS f
+ CROSS JOIN last_names AS l
+ WHERE f.k = b % 10
+   AND l.k = (b * 3 + b / 10) % 10;
 
 WITH RECURSIVE customers (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM customers WHERE i < (SELECT scale FROM temp.gw_corpus)),
 first_names (k, name) AS (
@@ -171,8 +178,10 @@ SELECT i, 1 + i % 2, f.name, l.name,
        '2022-02-15 09:57:20',
        CASE WHEN i % 15 = 0 THEN 0 ELSE 1 END
   FROM customers
-  JOIN first_names AS f ON f.k = (i - 1) % 20
-  JOIN last_names AS l ON l.k = ((i - 1) + (i - 1) / 20) % 20;
+ CROSS JOIN first_names AS f
+ CROSS JOIN last_names AS l
+ WHERE f.k = (i - 1) % 20
+   AND l.k = ((i - 1) + (i - 1) / 20) % 20;
 
 -- One to four rentals a customer (rental_id = (customer_id - 1) * 4 + n); a few not returned yet.
 WITH numbers (n) AS (VALUES (1), (2), (3), (4))
@@ -189,7 +198,8 @@ SELECT (customer_id - 1) * 4 + n,
                         '+' || ((c.customer_id * 7 + n * 3) % 60) || ' days',
                         '+' || ((c.customer_id * 37 + n * 11) % 600) || ' minutes') AS rented
           FROM customer AS c
-          JOIN numbers ON n <= 1 + c.customer_id % 4);
+         CROSS JOIN numbers
+         WHERE n <= 1 + c.customer_id % 4);
 
 -- A payment for most rentals (payment_id = rental_id), taken by the staff member who rented it out.
 INSERT INTO payment (payment_id, customer_id, staff_id, rental_id, amount, payment_date)

@@ -1,6 +1,7 @@
 -- Fills storefront for the number of customers in temp.gw_corpus (scale), set-based and
 -- deterministic, with the same rows as data.postgres.sql (see there for who lives where and owns
--- what): recursive CTEs stand in for generate_series, datetime() for interval arithmetic, and
+-- what): recursive CTEs stand in for generate_series, datetime() for interval arithmetic, CROSS
+-- JOIN with WHERE for JOIN … ON (it keeps the numbered rows the outer loop of SQLite's plans), and
 -- CAST(char(...) AS BLOB) builds the binary fingerprints (all their bytes are below 0x80).
 -- Fast at scale 10,000 and beyond: one statement a table, no loops.
 -- A temporary table, gw_corpus_people, numbers the customers while the script runs.
@@ -14,8 +15,10 @@ cities (k, name) AS (
 INSERT INTO address (id, street, city, zip)
 SELECT a, ((a * 37) % 400 + 1) || ' ' || s.name, c.name, ((a * 7919) % 90000 + 10000) || ''
   FROM numbers
-  JOIN streets AS s ON s.k = a % 10
-  JOIN cities AS c ON c.k = a % 8;
+ CROSS JOIN streets AS s
+ CROSS JOIN cities AS c
+ WHERE s.k = a % 10
+   AND c.k = a % 8;
 
 -- Who is who, once: customer number i with their email, name and home (dropped at the end).
 CREATE TEMP TABLE gw_corpus_people AS
@@ -33,8 +36,10 @@ SELECT i, (i - 1) / 20 AS b, (i - 1) % 20 AS r,
             WHEN (i - 1) % 20 <= 9 THEN 4 * ((i - 1) / 20) + 2
             ELSE 4 * ((i - 1) / 20) + 3 END AS address_id
   FROM numbers
-  JOIN first_names AS f ON f.k = (i - 1) % 16
-  JOIN last_names AS l ON l.k = ((i - 1) / 16 + (i - 1) * 3) % 16;
+ CROSS JOIN first_names AS f
+ CROSS JOIN last_names AS l
+ WHERE f.k = (i - 1) % 16
+   AND l.k = ((i - 1) / 16 + (i - 1) * 3) % 16;
 
 INSERT INTO customer (email, full_name, phone, address_id, created_at)
 SELECT email, full_name,
@@ -56,7 +61,8 @@ SELECT 1, 'Alex Owner', NULL
 UNION ALL
 SELECT h.staff_id, n.name, h.address_id
   FROM homes AS h
-  JOIN names AS n ON n.k = h.staff_id % 6;
+ CROSS JOIN names AS n
+ WHERE n.k = h.staff_id % 6;
 
 WITH numbers (n) AS (VALUES (1), (2), (3), (4))
 INSERT INTO orders (order_id, customer_email, address_id, total, placed_at)
@@ -67,13 +73,15 @@ SELECT (i - 1) * 4 + n, c.email,
        (500 + (i * 37 + n * 101) % 20000) / 100.0,
        datetime('2024-01-01 00:00:00', '+' || ((i * 13 + n * 29) % 365) || ' days', '+' || ((i * 7 + n) % 1440) || ' minutes')
   FROM temp.gw_corpus_people AS c
-  JOIN numbers ON n <= 2 + i % 3;
+ CROSS JOIN numbers
+ WHERE n <= 2 + i % 3;
 
 WITH numbers (m) AS (VALUES (1), (2))
 INSERT INTO card (card_id, customer_email, address_id, holder, last4)
 SELECT (i - 1) * 2 + m, c.email, c.address_id, c.full_name, '' || (1000 + (i * 7 + m * 3) % 9000)
   FROM temp.gw_corpus_people AS c
-  JOIN numbers ON m <= 1 + i % 2;
+ CROSS JOIN numbers
+ WHERE m <= 1 + i % 2;
 
 WITH RECURSIVE numbers (v) AS (VALUES (1), (2), (3), (4), (5)),
 prospects (k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM prospects WHERE k < (SELECT scale FROM temp.gw_corpus) / 10),
@@ -84,15 +92,19 @@ SELECT c.email,
        datetime('2024-06-01 00:00:00', '+' || ((i * 17) % 100000 + v * 613) || ' minutes'),
        p.page
   FROM temp.gw_corpus_people AS c
-  JOIN numbers ON v <= 2 + i % 4
-  JOIN pages AS p ON p.k = (i + v) % 6
+ CROSS JOIN numbers
+ CROSS JOIN pages AS p
+ WHERE v <= 2 + i % 4
+   AND p.k = (i + v) % 6
 UNION ALL
 SELECT 'prospect.' || prospects.k || '@example.net',
        datetime('2024-07-01 00:00:00', '+' || (prospects.k * 31 + v * 977) || ' minutes'),
        p.page
   FROM prospects
-  JOIN numbers ON v <= 2
-  JOIN pages AS p ON p.k = (prospects.k + v) % 6;
+ CROSS JOIN numbers
+ CROSS JOIN pages AS p
+ WHERE v <= 2
+   AND p.k = (prospects.k + v) % 6;
 
 WITH numbers (d) AS (VALUES (1), (2))
 INSERT INTO device (fingerprint, email, seen_on)
@@ -100,6 +112,7 @@ SELECT CAST(char(0, d, (i / 2097152) % 128, (i / 16384) % 128, (i / 128) % 128, 
        c.email,
        date('2024-01-01', '+' || ((i * 3 + d * 11) % 300) || ' days')
   FROM temp.gw_corpus_people AS c
-  JOIN numbers ON d <= 1 + (i + 1) % 2;
+ CROSS JOIN numbers
+ WHERE d <= 1 + (i + 1) % 2;
 
 DROP TABLE temp.gw_corpus_people;
