@@ -167,7 +167,15 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         }
     }
 
-    public func holdLeases(_ jids: [JobID], worker: String, lease: Duration, now: Date?) throws(DatabaseError) -> Set<JobID> {
+    public func holdLeases(_ jids: [JobID], worker: String, lease: Duration?, now: Date?) throws(DatabaseError) -> Set<JobID> {
+        // A row lock alone writes no new row version; the lease is renewed only when asked.
+        guard let lease else {
+            return Set(
+                try postgres.query("""
+                    SELECT jid FROM gdpr_jobs WHERE jid = ANY($1::uuid[]) AND locked_by = $2 AND state = 'running' FOR NO KEY UPDATE
+                    """, [.textArray(jids.map(\.description)), .text(worker)]
+                ).map { row throws(DatabaseError) in try row.jobID() })
+        }
         let rows = try postgres.query("""
             UPDATE gdpr_jobs SET locked_until = coalesce($3::timestamptz, now()) + make_interval(secs => $4::float8)
              WHERE jid = ANY($1::uuid[]) AND locked_by = $2 AND state = 'running'

@@ -160,13 +160,13 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         }
     }
 
-    public func holdLeases(_ jids: [JobID], worker: String, lease: Duration, now: Date?) throws(DatabaseError) -> Set<JobID> {
+    public func holdLeases(_ jids: [JobID], worker: String, lease: Duration?, now: Date?) throws(DatabaseError) -> Set<JobID> {
         // The enclosing BEGIN IMMEDIATE already holds the database's only write lock.
         let rows = try sqlite.query("""
-            UPDATE gdpr_jobs SET locked_until = ?3
+            UPDATE gdpr_jobs SET locked_until = coalesce(?3, locked_until)
              WHERE jid IN (SELECT value FROM json_each(?1)) AND locked_by = ?2 AND state = 'running'
             RETURNING jid
-            """, [.textArray(jids.map(\.description)), .text(worker), .timestamp((now ?? Date()).addingTimeInterval(lease.seconds))])
+            """, [.textArray(jids.map(\.description)), .text(worker), .optional(lease.map { (now ?? Date()).addingTimeInterval($0.seconds) })])
         return Set(try rows.map { row throws(DatabaseError) in try row.jobID() })
     }
 

@@ -66,15 +66,26 @@ struct Eraser {
         if let rewrites, rewrites.isEmpty { return }
         if statements.dialect.aggregatesReturningRows {
             try keepWithinBudget(early: early)
-            let statement = rewrites.map { statements.anonymiseChunk(table, $0, limit: chunk) } ?? statements.deleteChunk(table, limit: chunk)
+            let statement = rewrites.map { statements.anonymiseChunk(table, $0, limit: chunk) } ?? deleteStatement(table)
             var selected = 0
             for row in try connection.query(statement.sql, statement.binds) {
-                rowsInTransaction += try record(row, table)
                 selected = row.optionalInt("selected") ?? selected
+                if !row.isNull("jid") { rowsInTransaction += try record(row, table) }
             }
             guard selected >= chunk else { return }
         }
         try eraseInChunks(table, rewrites, early: early)
+    }
+
+    /// The cheapest delete of a table's rows that stays within a chunk: straight from the reached
+    /// rows when they are few enough, by key lookups when every path to the rows is indexed, or
+    /// else by selecting a chunk first.
+    private func deleteStatement(_ table: ErasurePlan.Table) -> BoundStatement {
+        if table.isMaterialized {
+            guard let rows = workingSet.materializedRows[table.index], rows <= chunk else { return statements.deleteChunk(table, limit: chunk) }
+            return statements.deleteReached(table)
+        }
+        return statements.deleteByLookup(table, limit: chunk) ?? statements.deleteChunk(table, limit: chunk)
     }
 
     /// Lists the rows left to write, then writes them a chunk at a time.

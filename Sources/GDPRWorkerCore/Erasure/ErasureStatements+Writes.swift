@@ -110,6 +110,84 @@ extension ErasureStatements {
         return statement
     }
 
+    /// Deletes the reached rows of a materialized table, probing its key once per row. For a
+    /// table whose reached rows are known to fit in a chunk.
+    func deleteReached(_ table: ErasurePlan.Table) -> BoundStatement {
+        var statement = BoundStatement(dialect)
+        let reach = dialect.workTable(table.reachWorkTable)
+        let keys = Self.keyNames(table)
+        let target = table.primaryKey.map { "t.\(q($0.name))" }
+        let located = table.primaryKey.count == 1
+            ? "\(target[0]) = ANY(ARRAY(SELECT r.pk0 FROM \(reach) AS r))"
+            : "(\(target.joined(separator: ", "))) IN (SELECT \(keys.map { "r.\($0)" }.joined(separator: ", ")) FROM \(reach) AS r)"
+        let returned = zip(keys, target).map { "\($1) AS \($0)" }.joined(separator: ", ")
+        let owner = "SELECT min(r.jid) FROM \(reach) AS r WHERE " + keys.map { "r.\($0) = d.\($0)" }.joined(separator: " AND ")
+        statement.sql = """
+            WITH d AS (DELETE FROM \(q(table.name)) AS t WHERE \(located) RETURNING \(returned))
+            SELECT (\(owner)) AS jid, count(*) AS rows, 0 AS fields FROM d GROUP BY 1
+            """
+        return statement
+    }
+
+    /// Deletes a non-materialized table's rows by looking them up, path by path, with the index
+    /// each path's column has: one scan of the index for the whole batch, the rows visited in
+    /// their physical order, and no second probe by primary key. For an early table (events and
+    /// the like, which can run to millions a person), a first count stops the delete when more
+    /// than `limit` rows would go, so that the caller can chunk them and commit by checkpoints
+    /// (`selected`). Nil when a path has no index: then a join reads the table once instead.
+    func deleteByLookup(_ table: ErasurePlan.Table, limit: Int) -> BoundStatement? {
+        let paths = lookupPaths(of: table)
+        guard !paths.isEmpty, paths.allSatisfy(\.indexed) else { return nil }
+        var statement = BoundStatement(dialect)
+        let bound = table.isEarly ? statement.bindSeparately(.int(limit)) : ""
+        var withs: [String] = []
+        var results: [String] = []
+        var counts: [String] = []
+        for (position, path) in paths.enumerated() {
+            let column = "t.\(q(path.column.name))"
+            let values = "ARRAY(SELECT v\(position).v FROM v\(position))"
+            withs.append("v\(position) AS (SELECT DISTINCT ON (x.v) x.v AS v, x.jid AS jid FROM (\(path.values)) AS x ORDER BY x.v, x.jid)")
+            guard table.isEarly else { continue }
+            withs.append("n\(position) AS (SELECT count(*) AS n FROM (SELECT 1 FROM \(q(table.name)) AS t WHERE \(column) = ANY(\(values)) LIMIT \(bound) + 1) AS c)")
+            counts.append("(SELECT n FROM n\(position))")
+        }
+        let fits = counts.isEmpty ? "true" : "\(counts.joined(separator: " + ")) <= \(bound)"
+        for (position, path) in paths.enumerated() {
+            let column = "t.\(q(path.column.name))"
+            withs.append(
+                "d\(position) AS (DELETE FROM \(q(table.name)) AS t WHERE \(column) = ANY(ARRAY(SELECT v\(position).v FROM v\(position))) AND \(fits) RETURNING \(column) AS v)")
+            results.append("SELECT v\(position).jid AS jid FROM d\(position) JOIN v\(position) ON v\(position).v = d\(position).v")
+        }
+        statement.sql = """
+            WITH \(withs.joined(separator: ",\n     "))
+            SELECT jid, count(*) AS rows, 0 AS fields, NULL AS selected FROM (\(results.joined(separator: " UNION ALL "))) AS r GROUP BY jid
+            UNION ALL SELECT NULL, 0, 0, \(counts.isEmpty ? "0" : counts.joined(separator: " + "))
+            """
+        return statement
+    }
+
+    /// The paths by which a non-materialized table's rows are found: per match column the job's
+    /// keys, per child edge the reached rows' referenced column, each with the job it belongs to.
+    func lookupPaths(of table: ErasurePlan.Table) -> [(column: DatabaseCatalog.Column, indexed: Bool, values: String)] {
+        var paths: [(DatabaseCatalog.Column, Bool, String)] = []
+        let keys = dialect.workTable(plan.keysWorkTable)
+        for (column, indexed) in table.matches {
+            let key = keyColumn(for: column.category)
+            paths.append((column, indexed, "SELECT k.\(key) AS v, k.jid AS jid FROM \(keys) AS k WHERE k.\(key) IS NOT NULL"))
+        }
+        for edge in table.childEdges {
+            let source = plan.tables[edge.source]
+            let reach = "\(dialect.workTable(source.reachWorkTable)) AS r"
+            if source.primaryKey.count == 1, source.primaryKey[0].name == edge.sourceColumn.name {
+                paths.append((edge.column, edge.isIndexed, "SELECT r.pk0 AS v, r.jid AS jid FROM \(reach)"))
+            } else {
+                let row = dialect.join(q(source.name), as: "s", on: joinOnKey(source, workAlias: "r", tableAlias: "s"), indexed: true)
+                paths.append((edge.column, edge.isIndexed, "SELECT s.\(q(edge.sourceColumn.name)) AS v, r.jid AS jid FROM \(reach) \(row)"))
+            }
+        }
+        return paths
+    }
+
     // MARK: Chunk lists (both engines)
 
     /// Lists every row to write, once, attributed to one job, numbered for chunking. Where the

@@ -160,7 +160,9 @@ struct ErasureStatements {
         var statement = BoundStatement(dialect)
         let key = table.primaryKey.map { "p.\(q($0.name))" }.joined(separator: ", ")
         let reached = "SELECT \(Self.keyNames(table).map { "r.\($0)" }.joined(separator: ", ")) FROM \(dialect.workTable(table.reachWorkTable)) AS r"
-        statement.sql = "SELECT 1 AS locked FROM \(q(table.name)) AS p WHERE (\(key)) IN (\(reached)) ORDER BY \(key) \(clause)"
+        // One column: an index scan for the list; several: a semi-join.
+        let located = table.primaryKey.count == 1 ? "\(key) = ANY(ARRAY(\(reached)))" : "(\(key)) IN (\(reached))"
+        statement.sql = "SELECT 1 AS locked FROM \(q(table.name)) AS p WHERE \(located) ORDER BY \(key) \(clause)"
         return statement
     }
 

@@ -10,6 +10,9 @@ final class WorkingSet {
     let connection: any DatabaseConnection
     /// Whether the keys and reached rows may hold an earlier group's rows.
     private var mayHoldRows = true
+    /// How many rows each materialized table's work table received, by plan index; a judgement
+    /// only removes rows, so this bounds what a write of the table touches.
+    private(set) var materializedRows: [Int: Int] = [:]
 
     init(plan: ErasurePlan, statements: ErasureStatements, connection: any DatabaseConnection) {
         self.plan = plan
@@ -49,7 +52,9 @@ final class WorkingSet {
             case .materialize(let index):
                 let table = plan.tables[index]
                 let statement = statements.materialize(table)
-                try analyze(table.reachWorkTable, filled: try connection.execute(statement.sql, statement.binds))
+                let filled = try connection.execute(statement.sql, statement.binds)
+                materializedRows[index] = filled
+                try analyze(table.reachWorkTable, filled: filled)
             case .lock(let index) where !forExport:
                 try lock(plan.tables[index])
             case .judge(let index) where !forExport:

@@ -45,11 +45,11 @@ public protocol JobStoreConnection: AnyObject {
     /// so one bad row cannot stall every claim.
     func claim(_ request: ClaimRequest) throws(DatabaseError) -> [ClaimedJob]
 
-    /// Inside a transaction: locks the jobs still leased to `worker` and extends their leases to
-    /// `lease` from now; returns those. A job rescued from this worker meanwhile is missing from
-    /// the answer and must not be worked. While the transaction holds the rows, no rescuer can take
-    /// them, whatever their lease says.
-    func holdLeases(_ jids: [JobID], worker: String, lease: Duration, now: Date?) throws(DatabaseError) -> Set<JobID>
+    /// Inside a transaction: locks the jobs still leased to `worker` and, with `lease`, extends
+    /// their leases to that long from now; returns those. A job rescued from this worker meanwhile
+    /// is missing from the answer and must not be worked. While the transaction holds the rows, no
+    /// rescuer can take them, whatever their lease says.
+    func holdLeases(_ jids: [JobID], worker: String, lease: Duration?, now: Date?) throws(DatabaseError) -> Set<JobID>
 
     /// Inside the transaction that did the work: removes the jobs from the queue and writes their
     /// audit records, which are also their done status, for the jobs `worker` still holds.

@@ -141,7 +141,7 @@ final class Worker: @unchecked Sendable {
             } else {
                 let (reason, permanent) = Self.classify(error)
                 try connection.database.transaction {
-                    guard try holdLeases([jobs[0]], on: connection).count == 1 else { return }
+                    guard try holdLeases([jobs[0]], renewing: false, on: connection).count == 1 else { return }
                     try recordFailure(of: jobs[0], reason: reason, permanent: permanent, on: connection)
                 }
             }
@@ -154,7 +154,7 @@ final class Worker: @unchecked Sendable {
         let started = Date()
         try database.begin()
         do {
-            let owned = try holdLeases(jobs, on: connection)
+            let owned = try holdLeases(jobs, renewing: false, on: connection)
             if owned.count < jobs.count {
                 logger.warning("jobs were rescued from this worker before it started them; skipping them", metadata: ["jobs": "\(jobs.count - owned.count)"])
             }
@@ -167,9 +167,11 @@ final class Worker: @unchecked Sendable {
         }
     }
 
-    /// Locks the jobs' rows and renews their leases; returns the jobs still this worker's.
-    private func holdLeases(_ jobs: [ClaimedJob], on connection: any JobStoreConnection) throws(DatabaseError) -> [ClaimedJob] {
-        let held = try connection.holdLeases(jobs.map(\.jid), worker: id, lease: pool.configuration.lease, now: pool.timeSource.override)
+    /// Locks the jobs' rows, and renews their leases at a checkpoint (between claim and work the
+    /// upkeep thread renews them); returns the jobs still this worker's.
+    private func holdLeases(_ jobs: [ClaimedJob], renewing: Bool, on connection: any JobStoreConnection) throws(DatabaseError) -> [ClaimedJob] {
+        let held = try connection.holdLeases(
+            jobs.map(\.jid), worker: id, lease: renewing ? pool.configuration.lease : nil, now: pool.timeSource.override)
         return jobs.filter { held.contains($0.jid) }
     }
 
@@ -181,7 +183,7 @@ final class Worker: @unchecked Sendable {
             commitAndReopen: { [self] in
                 try database.commit()
                 try database.begin()
-                guard try holdLeases(jobs, on: connection).count == jobs.count else {
+                guard try holdLeases(jobs, renewing: true, on: connection).count == jobs.count else {
                     throw DatabaseError(.conflict, "the job's lease was lost between checkpoints")
                 }
             })
