@@ -111,7 +111,7 @@ class Bench:
         for workers in (1, 4, 16):
             rates = []
             for _ in range(self.runs):
-                self.psql("bench_queue", "TRUNCATE gdpr_jobs, gdpr_audit, gdpr_audit_tables")
+                self.psql("bench_queue", "TRUNCATE gdpr_jobs, gdpr_audit")
                 self.psql("bench_queue", f"INSERT INTO gdpr_jobs (customer_key) SELECT 'bench-' || g FROM generate_series(1, {self.jobs}) g")
                 self.psql("bench_queue", "VACUUM ANALYZE gdpr_jobs")
                 self.checkpoint("bench_queue")

@@ -42,13 +42,13 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         postgres = database
     }
 
-    public func migrate() throws -> [AppliedMigration] {
+    public func migrate(through version: Int?) throws -> [AppliedMigration] {
         // A migration may wait for another's lock, and may take long on a large table.
         try postgres.executeScript("SET lock_timeout = 0; SET statement_timeout = 0")
         try postgres.execute("SELECT pg_advisory_lock($1)", [.int(PostgresJobStore.migrationLockKey)])
         defer { _ = try? postgres.execute("SELECT pg_advisory_unlock($1)", [.int(PostgresJobStore.migrationLockKey)]) }
         return try Migration.apply(
-            Migration.embedded(for: .postgres), on: postgres,
+            Migration.embedded(for: .postgres).filter { $0.version <= version ?? .max }, on: postgres,
             historyTableDDL: """
                 CREATE TABLE IF NOT EXISTS gdpr_schema_migrations (
                     version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
@@ -98,10 +98,7 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
               FROM gdpr_jobs WHERE jid = $1::uuid AND ($2::text IS NULL OR tenant = $2::text)
             UNION ALL
             SELECT a.jid, a.tenant, a.kind, a.mode, 'done', a.attempts, a.max_attempts, a.created_at, a.legal_due_at, NULL,
-                   a.started_at, a.finished_at, NULL, a.linked_keys + 1,
-                   (SELECT coalesce(json_agg(json_build_object('table', t.table_name, 'method', t.method, 'rows', t.rows_affected,
-                                                               'fields', t.fields_rewritten) ORDER BY t.table_name), '[]')::text
-                      FROM gdpr_audit_tables t WHERE t.jid = a.jid)
+                   a.started_at, a.finished_at, NULL, a.linked_keys + 1, a.tables::text
               FROM gdpr_audit a WHERE a.jid = $1::uuid AND ($2::text IS NULL OR a.tenant = $2::text)
             UNION ALL
             SELECT jid, tenant, kind, mode, 'failed', attempts, max_attempts, created_at, legal_due_at, NULL, started_at,
@@ -187,28 +184,23 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
     public func complete(_ completions: [JobCompletion], worker: String, now: Date?) throws(DatabaseError) -> Int {
         guard !completions.isEmpty else { return 0 }
         let jobs = completions.map(\.job)
-        let tables = completions.flatMap { completion in completion.result.tables.map { (completion.job.jid, $0) } }
         // A job leaves the queue here if its lease is still this worker's; the audit rows are
         // written only for the jobs that did.
         let row = try postgres.queryFirst("""
             WITH input AS (
-                SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::bigint[], $6::bigint[], $7::timestamptz[])
-                    AS r(jid, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten, started_at)
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::bigint[], $6::bigint[], $7::timestamptz[], $10::jsonb[])
+                    AS r(jid, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten, started_at, tables)
             ), gone AS (
                 DELETE FROM gdpr_jobs j USING input r
                  WHERE j.jid = r.jid AND j.state = 'running' AND j.locked_by = $8
                 RETURNING j.jid, j.tenant, j.kind, j.mode, j.attempts, j.max_attempts, j.created_at, j.legal_due_at
             ), audit AS (
                 INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten,
-                                        attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker)
+                                        attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker, tables)
                 SELECT g.jid, g.tenant, g.kind, g.mode, r.key_hash, r.linked_keys, r.tables_touched, r.rows_affected, r.fields_rewritten,
-                       g.attempts, g.max_attempts, g.created_at, g.legal_due_at, r.started_at, coalesce($9::timestamptz, now()), $8
+                       g.attempts, g.max_attempts, g.created_at, g.legal_due_at, r.started_at, coalesce($9::timestamptz, now()), $8, r.tables
                   FROM gone g JOIN input r ON r.jid = g.jid
                 RETURNING jid
-            ), audit_tables AS (
-                INSERT INTO gdpr_audit_tables (jid, table_name, method, rows_affected, fields_rewritten)
-                SELECT t.* FROM unnest($10::uuid[], $11::text[], $12::text[], $13::bigint[], $14::bigint[]) AS t(jid, table_name, method, rows_affected, fields_rewritten)
-                 WHERE t.jid IN (SELECT jid FROM audit)
             )
             SELECT count(*) AS finished FROM audit
             """,
@@ -217,9 +209,7 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
                 .textArray(completions.map { String(max($0.result.keys - 1, 0)) }), .textArray(completions.map { String($0.result.tables.count) }),
                 .textArray(completions.map { String($0.result.rowsAffected) }), .textArray(completions.map { String($0.result.fieldsRewritten) }),
                 .textArray(completions.map { Timestamp.format($0.job.startedAt ?? $0.startedAt, fractionDigits: 6) }),
-                .text(worker), .optional(now),
-                .textArray(tables.map(\.0.description)), .textArray(tables.map(\.1.table)), .textArray(tables.map(\.1.method)),
-                .textArray(tables.map { String($0.1.rows) }), .textArray(tables.map { String($0.1.fields) }),
+                .text(worker), .optional(now), .textArray(completions.map(\.result.tablesJSON)),
             ])
         return try row?.int("finished") ?? 0
     }

@@ -40,9 +40,9 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         sqlite = database
     }
 
-    public func migrate() throws -> [AppliedMigration] {
+    public func migrate(through version: Int?) throws -> [AppliedMigration] {
         try Migration.apply(
-            Migration.embedded(for: .sqlite), on: sqlite,
+            Migration.embedded(for: .sqlite).filter { $0.version <= version ?? .max }, on: sqlite,
             historyTableDDL: """
                 CREATE TABLE IF NOT EXISTS gdpr_schema_migrations (
                     version INTEGER PRIMARY KEY, name TEXT NOT NULL,
@@ -91,10 +91,7 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
               FROM gdpr_jobs WHERE jid = ?1 AND (?2 IS NULL OR tenant = ?2)
             UNION ALL
             SELECT a.jid, a.tenant, a.kind, a.mode, 'done', a.attempts, a.max_attempts, a.created_at, a.legal_due_at, NULL,
-                   a.started_at, a.finished_at, NULL, a.linked_keys + 1,
-                   (SELECT coalesce(json_group_array(json_object('table', table_name, 'method', method, 'rows', rows_affected,
-                                                                 'fields', fields_rewritten)), '[]')
-                      FROM (SELECT * FROM gdpr_audit_tables t WHERE t.jid = a.jid ORDER BY table_name))
+                   a.started_at, a.finished_at, NULL, a.linked_keys + 1, a.tables
               FROM gdpr_audit a WHERE a.jid = ?1 AND (?2 IS NULL OR a.tenant = ?2)
             UNION ALL
             SELECT jid, tenant, kind, mode, 'failed', attempts, max_attempts, created_at, legal_due_at, NULL, started_at,
@@ -182,23 +179,18 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
             let result = completion.result
             let audited = try sqlite.execute("""
                 INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten,
-                                        attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker)
+                                        attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker, tables)
                 SELECT jid, tenant, kind, mode, ?3, ?4, ?5, ?6, ?7, attempts, max_attempts, created_at, legal_due_at,
-                       coalesce(started_at, ?8), ?9, ?2
+                       coalesce(started_at, ?8), ?9, ?2, ?10
                   FROM gdpr_jobs WHERE jid = ?1 AND state = 'running' AND locked_by = ?2
                 """,
                 [
                     .text(job.jid.description), .text(worker), .text(completion.keyHash), .int(max(result.keys - 1, 0)),
                     .int(result.tables.count), .int(result.rowsAffected), .int(result.fieldsRewritten),
-                    .timestamp(job.startedAt ?? completion.startedAt), finishedAt,
+                    .timestamp(job.startedAt ?? completion.startedAt), finishedAt, .text(result.tablesJSON),
                 ])
             guard audited == 1 else { continue }
             try sqlite.execute("DELETE FROM gdpr_jobs WHERE jid = ?1", [.text(job.jid.description)])
-            for count in result.tables {
-                try sqlite.execute("""
-                    INSERT INTO gdpr_audit_tables (jid, table_name, method, rows_affected, fields_rewritten) VALUES (?1, ?2, ?3, ?4, ?5)
-                    """, [.text(job.jid.description), .text(count.table), .text(count.method), .int(count.rows), .int(count.fields)])
-            }
             finished += 1
         }
         return finished

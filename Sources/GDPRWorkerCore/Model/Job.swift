@@ -98,4 +98,12 @@ public struct JobResult: Sendable, Hashable, Codable {
 
     public var rowsAffected: Int { tables.reduce(0) { $0 + $1.rows } }
     public var fieldsRewritten: Int { tables.reduce(0) { $0 + $1.fields } }
+
+    /// The per-table counts as the audit record stores them: a JSON array ordered by table.
+    public var tablesJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let sorted = tables.sorted { $0.table < $1.table }
+        return String(decoding: (try? encoder.encode(sorted)) ?? Data("[]".utf8), as: UTF8.self)
+    }
 }

@@ -23,8 +23,9 @@ public protocol JobStore: Sendable {
 public protocol JobStoreConnection: AnyObject {
     var database: any DatabaseConnection { get }
 
-    /// Applies the migrations this binary carries that the database lacks; safe to run concurrently.
-    func migrate() throws -> [AppliedMigration]
+    /// Applies the migrations this binary carries that the database lacks, up to `version` when
+    /// given (a staged upgrade, or a test of one migration); safe to run concurrently.
+    func migrate(through version: Int?) throws -> [AppliedMigration]
 
     /// The newest migration applied, or nil on an empty database.
     func schemaVersion() throws(DatabaseError) -> Int?
@@ -116,6 +117,13 @@ public protocol JobStoreConnection: AnyObject {
 
     /// Every key, newest first, without secrets.
     func apiKeys() throws(DatabaseError) -> [APIKeyRecord]
+}
+
+extension JobStoreConnection {
+    /// Applies every migration the database lacks.
+    public func migrate() throws -> [AppliedMigration] {
+        try migrate(through: nil)
+    }
 }
 
 /// Wakes idle workers when jobs arrive.
