@@ -274,10 +274,12 @@ class Bench:
         print("3. erasure (Benchmarks/ErasureBenchmark)", flush=True)
         customers, jobs = (20_000, 2_000) if self.quick else (100_000, 10_000)
         report = self.work / "erasure.json"
+        shared_scale, shared_jobs = (5_000, 1_000) if self.quick else (10_000, 2_000)
         subprocess.run(
             [self.erasure_binary, "--database-url", self.server, "--customers", str(customers), "--jobs", str(jobs),
              "--runs", str(self.runs), "--worker-binary", self.binary, "--json", str(report),
-             "--big-customer", str(100_000 if self.quick else 1_000_000)],
+             "--big-customer", str(100_000 if self.quick else 1_000_000),
+             "--scenarios", "shop,shared", "--shared-scale", str(shared_scale), "--shared-jobs", str(shared_jobs)],
             check=True)
         results = json.loads(report.read_text())
         for mode in ("anonymise", "delete"):
@@ -285,6 +287,22 @@ class Bench:
                      results[mode]["worker"], "hand-written set-based SQL, same changes", results[mode]["peer"], "customers/s")
         for label, megabytes in results["memory"]:
             self.memory.append((label, float(megabytes)))
+        shared = results.get("shared") or []
+        single = {figure["variant"]: statistics.median(figure["jobsPerSecond"]) for figure in shared
+                  if figure["workers"] == 1 and figure["processes"] == 1}
+        indexed = {(figure["workers"], figure["processes"]): statistics.median(figure["jobsPerSecond"]) for figure in shared
+                   if figure["variant"] == "indexed"}
+        for figure in shared:
+            ours = statistics.median(figure["jobsPerSecond"])
+            notes = [f"deadlocks {figure['deadlocks']}"]
+            if figure["workers"] > 1 or figure["processes"] > 1:
+                notes.append(f"{ours / single[figure['variant']]:.2f}x of 1 worker")
+            if figure["variant"] == "unindexed":
+                notes.append(f"{ours / indexed[(figure['workers'], figure['processes'])]:.2f}x of indexed")
+            self.row(f"erasure, storefront (most parents shared, no foreign keys), {shared_jobs // 1000}k mixed jobs, {figure['variant']}, "
+                     f"{figure['workers']} worker{'s' if figure['workers'] > 1 else ''} x {figure['processes']} process{'es' if figure['processes'] > 1 else ''}",
+                     figure["jobsPerSecond"], "hand-written set-based SQL, same changes, 1 connection", figure["peerJobsPerSecond"], "jobs/s",
+                     note="; ".join(notes))
         big = results["big_customer"]
         self.rows.append((f"erasure, delete one customer with {big['events'] // 1000}k events, through `work --drain`",
                           f"{big['seconds']:.1f} s, peak RSS {big['megabytes']:.0f} MiB", "", "", "", "bounded memory"))

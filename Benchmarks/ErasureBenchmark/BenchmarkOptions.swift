@@ -15,6 +15,10 @@ struct BenchmarkOptions {
     var workers = 4
     /// Where to write the figures as JSON, for `Benchmarks/run`.
     var json: String?
+    /// Which scenarios run: `shop` (the sample shop) and `shared` (the storefront corpus schema).
+    var scenarios: Set<String> = ["shop"]
+    var sharedScale = 10_000
+    var sharedJobs = 2_000
 
     init(_ arguments: ArraySlice<String>) {
         var iterator = arguments.makeIterator()
@@ -30,6 +34,9 @@ struct BenchmarkOptions {
             case "--worker-binary": workerBinary = value
             case "--workers": workers = Self.number(name, value)
             case "--json": json = value
+            case "--scenarios": scenarios = Set(value.split(separator: ",").map(String.init))
+            case "--shared-scale": sharedScale = Self.number(name, value)
+            case "--shared-jobs": sharedJobs = Self.number(name, value)
             default: Self.fail("unknown option \(name)")
             }
         }

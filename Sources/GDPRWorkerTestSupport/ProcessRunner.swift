@@ -132,18 +132,18 @@ public enum ProcessRunner {
 }
 
 /// Drains a pipe on a thread of its own, so a child writing to both pipes can never block.
-final class BackgroundReader: @unchecked Sendable {
+public final class BackgroundReader: @unchecked Sendable {
     private var data = Data()
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ descriptor: Int32) {
+    public init(_ descriptor: Int32) {
         Thread.detachNewThread { [self] in
             data = ProcessRunner.readAll(descriptor)
             done.signal()
         }
     }
 
-    func finish() -> Data {
+    public func finish() -> Data {
         done.wait()
         return data
     }
