@@ -76,6 +76,7 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
                 if let existing = try postgres.queryFirst("""
                     SELECT jid FROM gdpr_jobs
                      WHERE tenant = $1 AND kind = $2 AND mode = $3 AND customer_key = $4 AND state = 'pending'
+                       AND NOT \(Self.held)
                      ORDER BY created_at LIMIT 1
                     """, Array(binds.prefix(4)))
                 {
@@ -93,7 +94,8 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
     public func job(_ jid: JobID, tenant: Tenant?) throws(DatabaseError) -> Job? {
         let binds: [SQLValue] = [.text(jid.description), .optional(tenant?.name)]
         guard let row = try postgres.queryFirst("""
-            SELECT jid, tenant, kind, mode, state, attempts, max_attempts, created_at, legal_due_at, run_at, started_at,
+            SELECT jid, tenant, kind, mode, CASE WHEN \(Self.held) THEN 'running' ELSE 'pending' END AS state, attempts, max_attempts,
+                   created_at, legal_due_at, run_at, started_at,
                    NULL::timestamptz AS finished_at, last_error, NULL::int AS keys, NULL::text AS tables
               FROM gdpr_jobs WHERE jid = $1::uuid AND ($2::text IS NULL OR tenant = $2::text)
             UNION ALL
@@ -118,10 +120,15 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         try postgres.queryFirst("SELECT now() AS now").required("row").date("now")
     }
 
-    /// The eligibility condition of both claims: run time reached, and for remove jobs the archive
-    /// cutoff ($2 seconds) and, when the data map archives ($3), the sweep's watermark.
+    /// A job a worker holds: claimed, its lease not expired. (Every live job's `state` is
+    /// 'pending'; a claim changes no indexed column, so that it is an in-place update.)
+    static let held = "(locked_by IS NOT NULL AND locked_until > now())"
+
+    /// The eligibility condition of a claim: not held (a lease that expired frees the job), its
+    /// attempts not used up, its run time reached, and for remove jobs the archive cutoff ($2
+    /// seconds) and, when the data map archives ($3), the sweep's watermark.
     private static let eligible = """
-        state = 'pending'
+        state = 'pending' AND (locked_until IS NULL OR locked_until <= coalesce($1::timestamptz, now())) AND attempts < max_attempts
         AND run_at <= coalesce($1::timestamptz, now())
         AND (kind = 'export' OR (
              created_at <= coalesce($1::timestamptz, now()) - make_interval(secs => $2::float8)
@@ -138,7 +145,7 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
     public func claim(_ request: ClaimRequest) throws(DatabaseError) -> [ClaimedJob] {
         let rows = try postgres.query("""
             UPDATE gdpr_jobs j
-               SET state = 'running', attempts = j.attempts + 1, locked_by = $5,
+               SET attempts = j.attempts + 1, locked_by = $5,
                    locked_until = coalesce($1::timestamptz, now()) + make_interval(secs => $6::float8),
                    started_at = coalesce(j.started_at, coalesce($1::timestamptz, now()))
              WHERE j.ctid = ANY(ARRAY(SELECT ctid FROM gdpr_jobs WHERE \(Self.eligible) ORDER BY run_at LIMIT $4 FOR UPDATE SKIP LOCKED))
@@ -153,7 +160,7 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         return try ClaimedJob.decode(rows) { unreadable throws(DatabaseError) in
             try postgres.execute("""
                 WITH gone AS (
-                    DELETE FROM gdpr_jobs WHERE jid = ANY($1::uuid[]) AND state = 'running' AND locked_by = $2 RETURNING *
+                    DELETE FROM gdpr_jobs WHERE jid = ANY($1::uuid[]) AND locked_by = $2 RETURNING *
                 )
                 INSERT INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
                                               started_at, failed_at, worker, reason)
@@ -169,13 +176,13 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         guard let lease else {
             return Set(
                 try postgres.query("""
-                    SELECT jid FROM gdpr_jobs WHERE jid = ANY($1::uuid[]) AND locked_by = $2 AND state = 'running' FOR NO KEY UPDATE
+                    SELECT jid FROM gdpr_jobs WHERE jid = ANY($1::uuid[]) AND locked_by = $2 FOR NO KEY UPDATE
                     """, [.textArray(jids.map(\.description)), .text(worker)]
                 ).map { row throws(DatabaseError) in try row.jobID() })
         }
         let rows = try postgres.query("""
             UPDATE gdpr_jobs SET locked_until = coalesce($3::timestamptz, now()) + make_interval(secs => $4::float8)
-             WHERE jid = ANY($1::uuid[]) AND locked_by = $2 AND state = 'running'
+             WHERE jid = ANY($1::uuid[]) AND locked_by = $2
             RETURNING jid
             """, [.textArray(jids.map(\.description)), .text(worker), .optional(now), .double(lease.seconds)])
         return Set(try rows.map { row throws(DatabaseError) in try row.jobID() })
@@ -192,7 +199,7 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
                     AS r(jid, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten, started_at, tables)
             ), gone AS (
                 DELETE FROM gdpr_jobs j USING input r
-                 WHERE j.jid = r.jid AND j.state = 'running' AND j.locked_by = $8
+                 WHERE j.jid = r.jid AND j.locked_by = $8
                 RETURNING j.jid, j.tenant, j.kind, j.mode, j.attempts, j.max_attempts, j.created_at, j.legal_due_at
             ), audit AS (
                 INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten,
@@ -217,10 +224,10 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
     public func retry(_ job: ClaimedJob, worker: String, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool {
         try postgres.execute("""
             UPDATE gdpr_jobs
-               SET state = 'pending', attempts = $3, run_at = coalesce($4::timestamptz, now()) + make_interval(secs => $5::float8),
+               SET attempts = $3, run_at = coalesce($4::timestamptz, now()) + make_interval(secs => $5::float8),
                    started_at = coalesce(started_at, coalesce($4::timestamptz, now())),
                    last_error = $6, locked_by = NULL, locked_until = NULL
-             WHERE jid = $1::uuid AND state = 'running' AND locked_by = $2
+             WHERE jid = $1::uuid AND locked_by = $2
             """, [.text(job.jid.description), .text(worker), .int(job.attempt), .optional(now), .double(delay.seconds), .text(reason)]) == 1
     }
 
@@ -229,7 +236,7 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         // earlier run that an operator retried, is replaced rather than refused.
         try postgres.execute("""
             WITH gone AS (
-                DELETE FROM gdpr_jobs WHERE jid = $1::uuid AND state = 'running' AND locked_by = $2
+                DELETE FROM gdpr_jobs WHERE jid = $1::uuid AND locked_by = $2
                 RETURNING jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at, started_at
             )
             INSERT INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
@@ -248,8 +255,8 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         guard !jids.isEmpty else { return 0 }
         return try postgres.execute("""
             UPDATE gdpr_jobs
-               SET state = 'pending', attempts = greatest(attempts - 1, 0), locked_by = NULL, locked_until = NULL
-             WHERE jid = ANY($1::uuid[]) AND locked_by = $2 AND state = 'running'
+               SET attempts = greatest(attempts - 1, 0), locked_by = NULL, locked_until = NULL
+             WHERE jid = ANY($1::uuid[]) AND locked_by = $2
             """, [.textArray(jids.map(\.description)), .text(worker)])
     }
 
@@ -258,14 +265,14 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         // A job whose worker holds its row lock is mid-transaction and cannot be rescued; skip it rather than wait.
         return try postgres.execute("""
             UPDATE gdpr_jobs SET locked_until = coalesce($2::timestamptz, now()) + make_interval(secs => $3::float8)
-             WHERE jid IN (SELECT jid FROM gdpr_jobs WHERE state = 'running' AND locked_by = ANY($1::text[]) FOR UPDATE SKIP LOCKED)
+             WHERE jid IN (SELECT jid FROM gdpr_jobs WHERE locked_by = ANY($1::text[]) FOR UPDATE SKIP LOCKED)
             """, [.textArray(workers), .optional(now), .double(lease.seconds)])
     }
 
     public func rescueExpired(now: Date?, retryDelay: Duration) throws(DatabaseError) -> RescueReport {
-        // SKIP LOCKED: a job whose worker is inside its transaction holds the row lock and is alive,
-        // whatever its lease says; and a job that completes meanwhile is gone, never overwritten.
-        // A job whose process holds no presence lock is rescued before its lease expires.
+        // A claimed job whose lease expired, or whose process holds no presence lock (rescued
+        // before its lease expires): failed if that was its last attempt, else back in the queue
+        // with the reason. SKIP LOCKED: a job that completes meanwhile is gone, never overwritten.
         let row = try postgres.queryFirst("""
             WITH present AS (
                 SELECT objid FROM pg_locks
@@ -273,7 +280,7 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
                    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
             ), expired AS (
                 SELECT jid FROM gdpr_jobs j
-                 WHERE state = 'running'
+                 WHERE locked_by IS NOT NULL
                    AND (locked_until < coalesce($1::timestamptz, now())
                         OR CAST(hashtext(regexp_replace(locked_by, '/[^/]*$', '')) AS oid) NOT IN (SELECT objid FROM present))
                  FOR UPDATE SKIP LOCKED
@@ -293,7 +300,7 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
                 RETURNING 1
             ), requeued AS (
                 UPDATE gdpr_jobs j
-                   SET state = 'pending', locked_by = NULL, locked_until = NULL,
+                   SET locked_by = NULL, locked_until = NULL,
                        run_at = coalesce($1::timestamptz, now()) + make_interval(secs => $2::float8),
                        last_error = 'lease_expired: the worker stopped responding'
                   FROM expired e

@@ -30,7 +30,8 @@ extension PostgresJobStoreConnection {
                 SELECT coalesce($1::timestamptz, now()) AS now,
                        (SELECT value::timestamptz FROM gdpr_settings WHERE name = 'archive_watermark') AS watermark
             ), live AS (
-                SELECT j.state, j.created_at, j.legal_due_at, c.now,
+                SELECT CASE WHEN j.locked_by IS NOT NULL AND j.locked_until > c.now THEN 'running' ELSE 'pending' END AS state,
+                       j.created_at, j.legal_due_at, c.now,
                        j.kind = 'export' OR (j.created_at <= c.now - make_interval(secs => $2::float8)
                            AND (NOT $3::boolean OR j.created_at <= coalesce(c.watermark, '-infinity'))) AS eligible
                   FROM gdpr_jobs j, clock c

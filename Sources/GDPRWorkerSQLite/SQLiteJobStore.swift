@@ -69,7 +69,7 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
             return try sqlite.transaction {
                 if let existing = try sqlite.queryFirst("""
                     SELECT jid FROM gdpr_jobs
-                     WHERE tenant = ?1 AND kind = ?2 AND mode = ?3 AND customer_key = ?4 AND state = 'pending'
+                     WHERE tenant = ?1 AND kind = ?2 AND mode = ?3 AND customer_key = ?4 AND state = 'pending' AND NOT \(Self.held)
                      ORDER BY created_at LIMIT 1
                     """, Array(binds.prefix(4)))
                 {
@@ -86,8 +86,8 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
 
     public func job(_ jid: JobID, tenant: Tenant?) throws(DatabaseError) -> Job? {
         guard let row = try sqlite.queryFirst("""
-            SELECT jid, tenant, kind, mode, state, attempts, max_attempts, created_at, legal_due_at, run_at, started_at,
-                   NULL AS finished_at, last_error, NULL AS keys, NULL AS tables
+            SELECT jid, tenant, kind, mode, CASE WHEN \(Self.held) THEN 'running' ELSE 'pending' END AS state, attempts, max_attempts,
+                   created_at, legal_due_at, run_at, started_at, NULL AS finished_at, last_error, NULL AS keys, NULL AS tables
               FROM gdpr_jobs WHERE jid = ?1 AND (?2 IS NULL OR tenant = ?2)
             UNION ALL
             SELECT a.jid, a.tenant, a.kind, a.mode, 'done', a.attempts, a.max_attempts, a.created_at, a.legal_due_at, NULL,
@@ -111,10 +111,15 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         Date()
     }
 
-    /// The eligibility condition of both claims: run time reached (?1), and for remove jobs the
-    /// archive cutoff (?2) and, when the data map archives (?3), the sweep's watermark.
+    /// A job a worker holds: claimed, its lease not expired. (Every live job's `state` is
+    /// 'pending'; a claim rewrites no indexed column.)
+    static let held = "(locked_by IS NOT NULL AND locked_until > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+
+    /// The eligibility condition of a claim: not held (an expired lease frees the job), its
+    /// attempts not used up, its run time reached (?1), and for remove jobs the archive cutoff
+    /// (?2) and, when the data map archives (?3), the sweep's watermark.
     private static let eligible = """
-        state = 'pending' AND run_at <= ?1
+        state = 'pending' AND (locked_until IS NULL OR locked_until <= ?1) AND attempts < max_attempts AND run_at <= ?1
         AND (kind = 'export' OR (created_at <= ?2
              AND (NOT ?3 OR created_at <= coalesce((SELECT value FROM gdpr_settings WHERE name = 'archive_watermark'), ''))))
         """
@@ -134,7 +139,7 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
             return try sqlite.transaction {
                 let rows = try sqlite.query("""
                     UPDATE gdpr_jobs
-                       SET state = 'running', attempts = attempts + 1, locked_by = ?5, locked_until = ?6, started_at = coalesce(started_at, ?1)
+                       SET attempts = attempts + 1, locked_by = ?5, locked_until = ?6, started_at = coalesce(started_at, ?1)
                      WHERE jid IN (SELECT jid FROM gdpr_jobs WHERE \(Self.eligible) ORDER BY run_at LIMIT ?4)
                     RETURNING jid, tenant, kind, mode, customer_key, attempts AS attempt, max_attempts, created_at, legal_due_at, started_at
                     """,
@@ -161,7 +166,7 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         // The enclosing BEGIN IMMEDIATE already holds the database's only write lock.
         let rows = try sqlite.query("""
             UPDATE gdpr_jobs SET locked_until = coalesce(?3, locked_until)
-             WHERE jid IN (SELECT value FROM json_each(?1)) AND locked_by = ?2 AND state = 'running'
+             WHERE jid IN (SELECT value FROM json_each(?1)) AND locked_by = ?2
             RETURNING jid
             """, [.textArray(jids.map(\.description)), .text(worker), .optional(lease.map { (now ?? Date()).addingTimeInterval($0.seconds) })])
         return Set(try rows.map { row throws(DatabaseError) in try row.jobID() })
@@ -182,7 +187,7 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
                                         attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker, tables)
                 SELECT jid, tenant, kind, mode, ?3, ?4, ?5, ?6, ?7, attempts, max_attempts, created_at, legal_due_at,
                        coalesce(started_at, ?8), ?9, ?2, ?10
-                  FROM gdpr_jobs WHERE jid = ?1 AND state = 'running' AND locked_by = ?2
+                  FROM gdpr_jobs WHERE jid = ?1 AND locked_by = ?2
                 """,
                 [
                     .text(job.jid.description), .text(worker), .text(completion.keyHash), .int(max(result.keys - 1, 0)),
@@ -200,9 +205,9 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         let now = now ?? Date()
         return try sqlite.execute("""
             UPDATE gdpr_jobs
-               SET state = 'pending', attempts = ?3, run_at = ?4, started_at = coalesce(started_at, ?5), last_error = ?6,
+               SET attempts = ?3, run_at = ?4, started_at = coalesce(started_at, ?5), last_error = ?6,
                    locked_by = NULL, locked_until = NULL
-             WHERE jid = ?1 AND state = 'running' AND locked_by = ?2
+             WHERE jid = ?1 AND locked_by = ?2
             """,
             [.text(job.jid.description), .text(worker), .int(job.attempt), .timestamp(now.addingTimeInterval(delay.seconds)), .timestamp(now), .text(reason)]
         ) == 1
@@ -218,7 +223,7 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
                     INSERT OR REPLACE INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
                                                              legal_due_at, started_at, failed_at, worker, reason)
                     SELECT jid, tenant, kind, mode, customer_key, ?3, max_attempts, created_at, legal_due_at, coalesce(started_at, ?4), ?4, ?2, ?5
-                      FROM gdpr_jobs WHERE jid = ?1 AND state = 'running' AND locked_by = ?2
+                      FROM gdpr_jobs WHERE jid = ?1 AND locked_by = ?2
                     """, [.text(job.jid.description), .text(worker), .int(job.attempt), .timestamp(now), .text(reason)])
                 guard moved == 1 else { return false }
                 try sqlite.execute("DELETE FROM gdpr_jobs WHERE jid = ?1", [.text(job.jid.description)])
@@ -232,15 +237,15 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
     public func release(_ jids: [JobID], worker: String) throws(DatabaseError) -> Int {
         guard !jids.isEmpty else { return 0 }
         return try sqlite.execute("""
-            UPDATE gdpr_jobs SET state = 'pending', attempts = max(attempts - 1, 0), locked_by = NULL, locked_until = NULL
-             WHERE jid IN (SELECT value FROM json_each(?1)) AND locked_by = ?2 AND state = 'running'
+            UPDATE gdpr_jobs SET attempts = max(attempts - 1, 0), locked_by = NULL, locked_until = NULL
+             WHERE jid IN (SELECT value FROM json_each(?1)) AND locked_by = ?2
             """, [.textArray(jids.map(\.description)), .text(worker)])
     }
 
     public func extendLeases(workers: [String], lease: Duration, now: Date?) throws(DatabaseError) -> Int {
         guard !workers.isEmpty else { return 0 }
         return try sqlite.execute("""
-            UPDATE gdpr_jobs SET locked_until = ?2 WHERE state = 'running' AND locked_by IN (SELECT value FROM json_each(?1))
+            UPDATE gdpr_jobs SET locked_until = ?2 WHERE locked_by IN (SELECT value FROM json_each(?1))
             """, [.textArray(workers), .timestamp((now ?? Date()).addingTimeInterval(lease.seconds))])
     }
 
@@ -250,10 +255,10 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
             return try sqlite.transaction {
                 // Workers of processes that announced no presence, or whose presence is gone.
                 let holders = try sqlite.query(
-                    "SELECT DISTINCT locked_by FROM gdpr_jobs WHERE state = 'running' AND locked_until >= ?1", [.timestamp(now)]
+                    "SELECT DISTINCT locked_by FROM gdpr_jobs WHERE locked_by IS NOT NULL AND locked_until >= ?1", [.timestamp(now)]
                 ).compactMap { $0.optionalString("locked_by") }
                 let gone = holders.filter { !SQLiteWorkerPresence.isHeld(processID: SQLiteWorkerPresence.processID(ofWorker: $0), database: sqlite.path) }
-                let rescuable = "state = 'running' AND (locked_until < ?1 OR locked_by IN (SELECT value FROM json_each(?2)))"
+                let rescuable = "locked_by IS NOT NULL AND (locked_until < ?1 OR locked_by IN (SELECT value FROM json_each(?2)))"
                 let binds: [SQLValue] = [.timestamp(now), .textArray(gone)]
                 let failed = try sqlite.execute("""
                     INSERT OR REPLACE INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
@@ -264,7 +269,7 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
                     """, binds)
                 try sqlite.execute("DELETE FROM gdpr_jobs WHERE \(rescuable) AND attempts >= max_attempts", binds)
                 let requeued = try sqlite.execute("""
-                    UPDATE gdpr_jobs SET state = 'pending', locked_by = NULL, locked_until = NULL, run_at = ?3,
+                    UPDATE gdpr_jobs SET locked_by = NULL, locked_until = NULL, run_at = ?3,
                                          last_error = 'lease_expired: the worker stopped responding'
                      WHERE \(rescuable)
                     """, binds + [.timestamp(now.addingTimeInterval(retryDelay.seconds))])

@@ -27,7 +27,7 @@ extension SQLiteJobStoreConnection {
         let now = now ?? Date()
         let row = try sqlite.queryFirst("""
             WITH live AS (
-                SELECT state, created_at, legal_due_at,
+                SELECT CASE WHEN locked_by IS NOT NULL AND locked_until > ?1 THEN 'running' ELSE 'pending' END AS state, created_at, legal_due_at,
                        kind = 'export' OR (created_at <= ?2
                            AND (NOT ?3 OR created_at <= coalesce((SELECT value FROM gdpr_settings WHERE name = 'archive_watermark'), ''))) AS eligible
                   FROM gdpr_jobs

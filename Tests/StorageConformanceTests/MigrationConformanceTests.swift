@@ -55,7 +55,7 @@ struct MigrationConformanceTests {
                         '2026-01-06T00:00:00.000Z', '2026-01-06T00:00:01.000Z', 'w');
                 INSERT INTO gdpr_audit_tables VALUES ('\(jid)', 'orders', 'anonymise', 3, 6), ('\(jid)', 'customers', 'delete', 1, 0);
                 """)
-            #expect(try connection.migrate().map(\.version) == [3])
+            #expect(try connection.migrate(through: 3).map(\.version) == [3])
             let job = try #require(try connection.job(try JobID(parsing: jid), tenant: nil))
             #expect(job.result?.tables == [
                 .init(table: "customers", method: "delete", rows: 1, fields: 0), .init(table: "orders", method: "anonymise", rows: 3, fields: 6),

@@ -141,24 +141,21 @@ final class Worker: @unchecked Sendable {
             } else {
                 let (reason, permanent) = Self.classify(error)
                 try connection.database.transaction {
-                    guard try holdLeases([jobs[0]], renewing: false, on: connection).count == 1 else { return }
                     try recordFailure(of: jobs[0], reason: reason, permanent: permanent, on: connection)
                 }
             }
         }
     }
 
-    /// One transaction: holds the jobs' rows, runs the handler, records every outcome, commits.
+    /// One transaction: runs the handler, records every outcome, commits. The jobs' rows are not
+    /// locked meanwhile: the upkeep thread keeps their leases alive, and completion removes a job
+    /// only while its lease is still this worker's, or the whole transaction is undone.
     private func work(_ jobs: [ClaimedJob], on connection: any JobStoreConnection) throws {
         let database = connection.database
         let started = Date()
         try database.begin()
         do {
-            let owned = try holdLeases(jobs, renewing: false, on: connection)
-            if owned.count < jobs.count {
-                logger.warning("jobs were rescued from this worker before it started them; skipping them", metadata: ["jobs": "\(jobs.count - owned.count)"])
-            }
-            let completions = owned.isEmpty ? [] : try finish(owned, startedAt: started, on: connection)
+            let completions = try finish(jobs, startedAt: started, on: connection)
             try database.commit()
             recordDone(completions, startedAt: started)
         } catch {
@@ -167,11 +164,10 @@ final class Worker: @unchecked Sendable {
         }
     }
 
-    /// Locks the jobs' rows, and renews their leases at a checkpoint (between claim and work the
-    /// upkeep thread renews them); returns the jobs still this worker's.
-    private func holdLeases(_ jobs: [ClaimedJob], renewing: Bool, on connection: any JobStoreConnection) throws(DatabaseError) -> [ClaimedJob] {
-        let held = try connection.holdLeases(
-            jobs.map(\.jid), worker: id, lease: renewing ? pool.configuration.lease : nil, now: pool.timeSource.override)
+    /// At a checkpoint: locks the jobs' rows and renews their leases; returns the jobs still this
+    /// worker's. A checkpoint commits part of the work, so the job must still be ours to go on.
+    private func holdLeases(_ jobs: [ClaimedJob], on connection: any JobStoreConnection) throws(DatabaseError) -> [ClaimedJob] {
+        let held = try connection.holdLeases(jobs.map(\.jid), worker: id, lease: pool.configuration.lease, now: pool.timeSource.override)
         return jobs.filter { held.contains($0.jid) }
     }
 
@@ -183,7 +179,7 @@ final class Worker: @unchecked Sendable {
             commitAndReopen: { [self] in
                 try database.commit()
                 try database.begin()
-                guard try holdLeases(jobs, renewing: true, on: connection).count == jobs.count else {
+                guard try holdLeases(jobs, on: connection).count == jobs.count else {
                     throw DatabaseError(.conflict, "the job's lease was lost between checkpoints")
                 }
             })

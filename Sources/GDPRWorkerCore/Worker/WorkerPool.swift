@@ -213,9 +213,9 @@ public final class WorkerPool: Service, @unchecked Sendable {
 
     /// Upkeep for as long as any worker runs, shutdown included:
     /// - holds the process's presence, which tells rescuers its jobs are in live hands;
-    /// - extends the leases of this pool's jobs every third of a lease. A job a worker holds in its
-    ///   transaction is skipped (its row is locked, and no rescuer can take a locked row); the
-    ///   worker renews the lease itself whenever it takes the row again, at a checkpoint say;
+    /// - extends the leases of this pool's jobs every third of a lease, so that a job being worked
+    ///   on stays this worker's however long it takes (a row a checkpoint locked is skipped: its
+    ///   worker renewed the lease when it took the row);
     /// - VACUUMs the queue table once `vacuumThreshold` jobs have finished since the last time.
     ///   Finished jobs leave dead entries at the head of the claim index, and autovacuum wakes
     ///   only once a minute: at thousands of jobs a second, claims would walk ever more of them.
