@@ -42,7 +42,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             _ = try query("PRAGMA journal_mode = WAL", [])
             // temp_store = MEMORY keeps savepoint journals in memory: on disk, each batch's
             // savepoint created, wrote and unlinked a file in /var/tmp.
-            try executeScript("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY")
+            try executeScript("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384")
         } catch {
             close()
             throw DatabaseError(.connectionFailed, "cannot use SQLite database \(path): \(error.message)")

@@ -174,31 +174,35 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
 
     public func complete(_ completions: [JobCompletion], worker: String, now: Date?) throws(DatabaseError) -> Int {
         guard !completions.isEmpty else { return 0 }
-        // One cached statement per row: in process, a step costs microseconds, less than building
-        // and parsing a JSON array of the batch. A job leaves the queue if its lease is this
-        // worker's; its audit record copies the queue row's own bookkeeping.
-        let finishedAt = SQLValue.timestamp(now ?? Date())
-        var finished = 0
-        for completion in completions {
-            let job = completion.job
+        // Two set-based statements for the batch, fed one JSON array of per-job values: a job
+        // leaves the queue if its lease is this worker's, and its audit record copies the queue
+        // row's own bookkeeping.
+        let batch = Self.completionsJSON(completions)
+        try sqlite.execute("""
+            INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten,
+                                    attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker, tables)
+            SELECT j.jid, j.tenant, j.kind, j.mode, json_extract(c.value, '$[1]'), json_extract(c.value, '$[2]'), json_extract(c.value, '$[3]'), json_extract(c.value, '$[4]'), json_extract(c.value, '$[5]'),
+                   j.attempts, j.max_attempts, j.created_at, j.legal_due_at, coalesce(j.started_at, json_extract(c.value, '$[6]')), ?3, ?2, json_extract(c.value, '$[7]')
+              FROM json_each(?1) c JOIN gdpr_jobs j ON j.jid = json_extract(c.value, '$[0]') AND j.locked_by = ?2
+            """, [.text(batch), .text(worker), .timestamp(now ?? Date())])
+        return try sqlite.execute(
+            "DELETE FROM gdpr_jobs WHERE jid IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND locked_by = ?2",
+            [.text(batch), .text(worker)])
+    }
+
+    /// `[[jid, key hash, linked keys, tables, rows, fields, started at, per-table counts], …]`:
+    /// every value is a number, hex, a UUID, a timestamp or already JSON, so none needs escaping.
+    private static func completionsJSON(_ completions: [JobCompletion]) -> String {
+        var json = "["
+        json.reserveCapacity(completions.count * 160)
+        for (index, completion) in completions.enumerated() {
             let result = completion.result
-            let audited = try sqlite.execute("""
-                INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten,
-                                        attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker, tables)
-                SELECT jid, tenant, kind, mode, ?3, ?4, ?5, ?6, ?7, attempts, max_attempts, created_at, legal_due_at,
-                       coalesce(started_at, ?8), ?9, ?2, ?10
-                  FROM gdpr_jobs WHERE jid = ?1 AND locked_by = ?2
-                """,
-                [
-                    .text(job.jid.description), .text(worker), .text(completion.keyHash), .int(max(result.keys - 1, 0)),
-                    .int(result.tables.count), .int(result.rowsAffected), .int(result.fieldsRewritten),
-                    .timestamp(job.startedAt ?? completion.startedAt), finishedAt, .text(result.tablesJSON),
-                ])
-            guard audited == 1 else { continue }
-            try sqlite.execute("DELETE FROM gdpr_jobs WHERE jid = ?1", [.text(job.jid.description)])
-            finished += 1
+            if index > 0 { json += "," }
+            json += "[\"\(completion.job.jid)\",\"\(completion.keyHash)\",\(max(result.keys - 1, 0)),\(result.tables.count),"
+            json += "\(result.rowsAffected),\(result.fieldsRewritten),\"\(Timestamp.format(completion.job.startedAt ?? completion.startedAt))\","
+            json += result.tablesJSON + "]"
         }
-        return finished
+        return json + "]"
     }
 
     public func retry(_ job: ClaimedJob, worker: String, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool {

@@ -20,7 +20,7 @@ extension WorkerPool {
         /// Stop once no job is eligible, rather than wait for more: `gdpr-worker work --drain`.
         public var exitWhenIdle: Bool
 
-        public static let defaultBatchSize = 100
+        public static let defaultBatchSize = 500
         public static let defaultLease: Duration = .seconds(60)
         public static let defaultShutdownTimeout: Duration = .seconds(30)
         public static let defaultVacuumThreshold = 20_000
