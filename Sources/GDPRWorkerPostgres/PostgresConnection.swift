@@ -223,9 +223,11 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
     private func resultError(_ result: OpaquePointer) -> DatabaseError {
         if let handle, PQstatus(handle) != CONNECTION_OK {
             broken = true
-            return DatabaseError(.connectionLost, "PostgreSQL connection lost: \(Self.sanitized(String(cString: PQerrorMessage(handle)), password: password))")
+            // The error text may carry the failed statement's values; only its SQLSTATE is kept.
+            let fields = PostgresErrorFields(result)
+            return DatabaseError(.connectionLost, "PostgreSQL connection lost (\(fields.sqlState): \(PostgresErrorFields.sentence(for: fields.sqlState)))")
         }
-        return PostgresErrorFields(result).error(password: password)
+        return PostgresErrorFields(result).error()
     }
 
     private static func connectionError(_ connection: OpaquePointer?, password: String?) -> DatabaseError {

@@ -199,10 +199,25 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         case SQLITE_BUSY, SQLITE_LOCKED: code = .busy
         case SQLITE_INTERRUPT: code = .cancelled
         case SQLITE_CONSTRAINT: code = .constraintViolation
-        case SQLITE_CANTOPEN, SQLITE_NOTADB, SQLITE_CORRUPT: code = .connectionFailed
+        case SQLITE_CANTOPEN, SQLITE_NOTADB, SQLITE_CORRUPT, SQLITE_IOERR, SQLITE_FULL: code = .externalFailure
         case SQLITE_ERROR where message.hasPrefix("no such table: gdpr_"): code = .schemaMissing
         default: code = .queryFailed
         }
-        return DatabaseError(code, "SQLite: \(message) (code \(status))", sqlState: String(status))
+        return DatabaseError(code, "SQLite: \(Self.safeMessage(message, status: status)) (code \(status))", sqlState: String(status))
+    }
+
+    /// SQLite's own text where its shape names only schema objects; otherwise SQLite's fixed
+    /// description of the result code. A trigger's `RAISE(ABORT, 'text')` and a function's
+    /// error carry free text, which may quote the row (`RAISE(ABORT, OLD.email)`), so no other
+    /// message is kept.
+    static func safeMessage(_ message: String, status: Int32) -> String {
+        // SQLITE_CONSTRAINT with CHECK, FOREIGNKEY, NOTNULL, PRIMARYKEY, UNIQUE and DATATYPE: their
+        // macros are expressions, which Swift does not import.
+        let namesOnly: Set<Int32> = [SQLITE_CONSTRAINT | 1 << 8, SQLITE_CONSTRAINT | 3 << 8, SQLITE_CONSTRAINT | 5 << 8,
+                                     SQLITE_CONSTRAINT | 6 << 8, SQLITE_CONSTRAINT | 8 << 8, SQLITE_CONSTRAINT | 12 << 8]
+        let schemaPrefixes = ["no such table: ", "no such column: ", "table ", "cannot store ", "near \""]
+        if namesOnly.contains(status) { return message }
+        if status == SQLITE_ERROR, schemaPrefixes.contains(where: message.hasPrefix), !message.contains("'") { return message }
+        return String(cString: sqlite3_errstr(status))
     }
 }

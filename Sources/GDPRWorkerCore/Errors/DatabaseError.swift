@@ -25,6 +25,9 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         public static let conflict = Code(rawValue: "transaction_conflict")
         /// The statement was cancelled: by a shutdown that ran out of time, or by a statement timeout.
         public static let cancelled = Code(rawValue: "cancelled")
+        /// Something the database depends on failed while the connection itself works: a link the
+        /// server opened (postgres_fdw, dblink), or the storage under an embedded database.
+        public static let externalFailure = Code(rawValue: "external_failure")
         /// A result did not have the shape the caller expected.
         public static let unexpectedResult = Code(rawValue: "unexpected_result")
         /// The schema is missing or older than this binary expects.
@@ -45,7 +48,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     /// Whether the same work may succeed if tried again later.
     public var isTransient: Bool {
         switch code {
-        case .connectionFailed, .connectionLost, .busy, .conflict, .cancelled: true
+        case .connectionFailed, .connectionLost, .busy, .conflict, .cancelled, .externalFailure: true
         default: false
         }
     }

@@ -112,7 +112,8 @@ final class Worker: @unchecked Sendable {
     }
 
     /// Works jobs in one transaction; on failure, splits them and tries each part on its own, down
-    /// to single jobs, whose failure is then recorded. Throws only when the connection broke or
+    /// to single jobs, whose failure is then recorded: in halves, or at once into single jobs when
+    /// a lock could not be had in time. Throws only when the connection broke or
     /// the shutdown deadline passed.
     private func process(_ jobs: [ClaimedJob], on connection: any JobStoreConnection) throws {
         let jids = Set(jobs.map(\.jid))
@@ -133,6 +134,11 @@ final class Worker: @unchecked Sendable {
                 logger.debug("jobs too large for a shared transaction run alone", metadata: ["jobs": "\(jobs.count - rest.count)"])
                 if !rest.isEmpty { try process(rest, on: connection) }
                 for job in jobs where large.jids.contains(job.jid) { try process([job], on: connection) }
+            } else if jobs.count > 1, (error as? DatabaseError)?.code == .busy {
+                // A row held locked (by the application, past lock_timeout): halving would wait
+                // out the timeout once per level; alone, only the held job's transaction waits.
+                logger.debug("a transaction of jobs waited too long for a lock; running each job alone", metadata: ["jobs": "\(jobs.count)"])
+                for job in jobs { try process([job], on: connection) }
             } else if jobs.count > 1 {
                 logger.debug("a transaction of jobs failed; trying each half alone", metadata: ["jobs": "\(jobs.count)", "error": "\(error)"])
                 let half = jobs.count / 2
