@@ -53,7 +53,7 @@ struct BigCustomerRun {
         try database.begin()
         let context = JobContext(
             connection: database, logger: Logger(label: "bench"), worker: "bench/big", now: nil, isAlone: true,
-            commitAndReopen: {
+            commitAndReopen: { _ in
                 checkpoints += 1
                 try database.commit()
                 try database.begin()

@@ -37,7 +37,7 @@ struct EngineRun {
             try database.begin()
             _ = try connection.holdLeases(claimed.map(\.jid), worker: worker, lease: .seconds(600), now: nil)
             let context = JobContext(
-                connection: database, logger: Logger(label: "bench"), worker: worker, now: nil, isAlone: false, commitAndReopen: {})
+                connection: database, logger: Logger(label: "bench"), worker: worker, now: nil, isAlone: false, commitAndReopen: { _ in })
             let handlerStarted = clock.now
             let outcomes = try handler.process(claimed, in: context)
             handlerTime += clock.now - handlerStarted

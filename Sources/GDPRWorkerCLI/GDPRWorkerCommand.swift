@@ -14,7 +14,7 @@ struct GDPRWorkerCommand: AsyncParsableCommand {
         version: GDPRWorkerVersion.current,
         subcommands: [
             MigrateCommand.self, EnqueueCommand.self, StatusCommand.self, ServeCommand.self, WorkCommand.self, SweepCommand.self,
-            CheckCommand.self, SampleCommand.self, KeysCommand.self,
+            RetryCommand.self, CheckCommand.self, SampleCommand.self, KeysCommand.self,
         ]
     )
 

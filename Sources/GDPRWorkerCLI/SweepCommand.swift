@@ -6,12 +6,12 @@ import Logging
 struct SweepCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "One archive sweep, for cron: archive old rows, release waiting remove jobs, prune.",
+        abstract: "One archive sweep, for cron: archive old rows, release waiting remove jobs, purge old exports.",
         discussion: """
             Moves the rows of every hot table of the data map older than the archive delay into its archive table, in
             batches that each commit on their own; advances the archive watermark, which releases the remove jobs it
-            now covers; deletes failed jobs past --failed-retention and exports past their retention. Audit records
-            are kept. Prints a progress bar on a terminal and always one summary line.
+            now covers; purges exports past their retention. Audit records and failed jobs (requests not carried
+            out, until an operator retries them) are kept. Prints a progress bar on a terminal and always one summary line.
 
             Exit status: 0 done, or another sweep holds the lock; 65 the data map fails `check`; 69 the database is
             unreachable; 75 a temporary failure (run it again later).
@@ -23,9 +23,6 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .customLong("batch-size"), help: ArgumentHelp("Rows moved per transaction.", valueName: "n"))
     var batchSize = ArchiveSweep.Configuration.defaultBatchSize
 
-    @Option(name: .customLong("failed-retention"), help: ArgumentHelp("How long failed jobs (which keep their key) are kept.", valueName: "duration"))
-    var failedRetention = "90d"
-
     @Option(name: .customLong("export-dir"), help: ArgumentHelp("Where exports are. Env: GDPR_WORKER_EXPORT_DIR.", valueName: "path"))
     var exportDirectory: String?
 
@@ -36,7 +33,7 @@ struct SweepCommand: AsyncParsableCommand {
         let logger = try options.bootstrapLogging()
         guard batchSize >= 1 else { throw InputError(.invalidArgument, "--batch-size must be at least 1") }
         let configuration = ArchiveSweep.Configuration(
-            archiveDelay: try options.resolvedArchiveDelay(), batchSize: batchSize, failedJobRetention: try Duration(parsing: failedRetention))
+            archiveDelay: try options.resolvedArchiveDelay(), batchSize: batchSize)
         var pairs: [ArchivePair] = []
         if let path = options.resolvedDataMapPath() {
             let connection = try options.connectMigrated()

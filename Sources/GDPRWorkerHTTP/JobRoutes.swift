@@ -16,6 +16,7 @@ struct JobRoutes: Sendable {
         "/api/v2/event-data/create-remove-customer-job": [.post],
         "/api/v2/event-data/create-export-customer-job": [.post],
         "/api/v2/event-data/job-status": [.get],
+        "/api/v2/event-data/retry-job": [.post],
     ]
 
     func register(on group: RouterGroup<APIRequestContext>) {
@@ -27,6 +28,30 @@ struct JobRoutes: Sendable {
         }
         group.get("job-status") { request, context in
             try await status(request, context)
+        }
+        group.post("retry-job") { request, context in
+            try await retry(request, context)
+        }
+    }
+
+    /// Puts one of the tenant's failed jobs back in the queue under its jid: `{"jid","status":"started"}`.
+    private func retry(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        var request = request
+        _ = try await request.collectBody(upTo: context.maxUploadSize)
+        let query = try QueryParameters(request.uri)
+        let jid = try JobID(parsing: try query.required("jid", code: .invalidJobID))
+        let tenant = try tenant(of: context)
+        let now = timeSource.override
+        let outcome = try await database.withConnection { connection in try connection.retryFailed(jid, tenant: tenant, now: now) }
+        switch outcome {
+        case .retried:
+            onEnqueue()
+            context.logger.notice("failed job retried", metadata: ["jid": "\(jid)"])
+            return .json(CreatedJob(jid: jid.description, status: JobStatus.started.rawValue))
+        case .notFailed(let state):
+            throw APIError(.conflict, code: "job_not_failed", message: "the job is \(state.status.rawValue); only a failed job can be retried")
+        case .notFound:
+            return .json(JobStatusReport.notFound(jid.description), status: .notFound)
         }
     }
 

@@ -1,10 +1,10 @@
 import GDPRWorkerCore
 import Synchronization
 
-/// Finished jobs' statuses, which never change again, kept in memory for clients that poll.
+/// Done jobs' statuses, which never change again, kept in memory for clients that poll.
 ///
-/// Only `done` and `failed` jobs are cached, so a started job is always read fresh. The cache is
-/// bounded and simply starts over when full.
+/// Only `done` jobs are cached: a started job is always read fresh, and so is a failed one, which
+/// an operator may retry from any process. The cache is bounded and simply starts over when full.
 final class JobStatusCache: Sendable {
     private let capacity: Int
     private let entries = Mutex<[JobID: (tenant: Tenant, report: JobStatusReport)]>([:])
@@ -21,7 +21,7 @@ final class JobStatusCache: Sendable {
     }
 
     func store(_ report: JobStatusReport, for jid: JobID, tenant: Tenant) {
-        guard report.status == .done || report.status == .failed, capacity > 0 else { return }
+        guard report.status == .done, capacity > 0 else { return }
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[jid] = (tenant, report)

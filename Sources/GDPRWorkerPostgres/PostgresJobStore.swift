@@ -96,7 +96,7 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         guard let row = try postgres.queryFirst("""
             SELECT jid, tenant, kind, mode, CASE WHEN \(Self.held) THEN 'running' ELSE 'pending' END AS state, attempts, max_attempts,
                    created_at, legal_due_at, run_at, started_at,
-                   NULL::timestamptz AS finished_at, last_error, NULL::int AS keys, NULL::text AS tables
+                   NULL::timestamptz AS finished_at, last_error, NULL::int AS keys, erased_so_far AS tables
               FROM gdpr_jobs WHERE jid = $1::uuid AND ($2::text IS NULL OR tenant = $2::text)
             UNION ALL
             SELECT a.jid, a.tenant, a.kind, a.mode, 'done', a.attempts, a.max_attempts, a.created_at, a.legal_due_at, NULL,
@@ -104,7 +104,7 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
               FROM gdpr_audit a WHERE a.jid = $1::uuid AND ($2::text IS NULL OR a.tenant = $2::text)
             UNION ALL
             SELECT jid, tenant, kind, mode, 'failed', attempts, max_attempts, created_at, legal_due_at, NULL, started_at,
-                   failed_at, reason, NULL, NULL
+                   failed_at, reason, NULL, erased_so_far
               FROM gdpr_jobs_failed WHERE jid = $1::uuid AND ($2::text IS NULL OR tenant = $2::text)
             LIMIT 1
             """, binds)
@@ -151,7 +151,7 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
              WHERE j.ctid = ANY(ARRAY(SELECT ctid FROM gdpr_jobs WHERE \(Self.eligible) ORDER BY run_at LIMIT $4 FOR UPDATE SKIP LOCKED))
                AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL
             RETURNING j.jid, j.tenant, j.kind, j.mode, j.customer_key, j.attempts AS attempt, j.max_attempts, j.created_at,
-                      j.legal_due_at, j.started_at
+                      j.legal_due_at, j.started_at, j.erased_so_far
             """,
             [
                 .optional(request.now), .double(request.cutoff.delay.seconds), .bool(request.cutoff.requiresWatermark),
@@ -163,8 +163,9 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
                     DELETE FROM gdpr_jobs WHERE jid = ANY($1::uuid[]) AND locked_by = $2 RETURNING *
                 )
                 INSERT INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
-                                              started_at, failed_at, worker, reason)
-                SELECT jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at, started_at, now(), $2, $3
+                                              started_at, failed_at, worker, reason, erased_so_far)
+                SELECT jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at, started_at, now(), $2, $3,
+                       erased_so_far
                   FROM gone
                 ON CONFLICT (jid) DO UPDATE SET reason = excluded.reason, failed_at = excluded.failed_at, attempts = excluded.attempts
                 """, [.textArray(unreadable), .text(request.worker), .text(ClaimedJob.unreadableReason)])
@@ -237,18 +238,42 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         try postgres.execute("""
             WITH gone AS (
                 DELETE FROM gdpr_jobs WHERE jid = $1::uuid AND locked_by = $2
-                RETURNING jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at, started_at
+                RETURNING jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at, started_at, erased_so_far
             )
             INSERT INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
-                                          started_at, failed_at, worker, reason)
+                                          started_at, failed_at, worker, reason, erased_so_far)
             SELECT jid, tenant, kind, mode, customer_key, $3, max_attempts, created_at, legal_due_at,
-                   coalesce(started_at, coalesce($4::timestamptz, now())), coalesce($4::timestamptz, now()), $2, $5
+                   coalesce(started_at, coalesce($4::timestamptz, now())), coalesce($4::timestamptz, now()), $2, $5, erased_so_far
               FROM gone
             ON CONFLICT (jid) DO UPDATE SET tenant = excluded.tenant, kind = excluded.kind, mode = excluded.mode,
                 customer_key = excluded.customer_key, attempts = excluded.attempts, max_attempts = excluded.max_attempts,
-                started_at = excluded.started_at, failed_at = excluded.failed_at, worker = excluded.worker, reason = excluded.reason
+                started_at = excluded.started_at, failed_at = excluded.failed_at, worker = excluded.worker, reason = excluded.reason,
+                erased_so_far = excluded.erased_so_far
             """,
             [.text(job.jid.description), .text(worker), .int(job.attempt), .optional(now), .text(reason)]) == 1
+    }
+
+    public func recordProgress(_ jid: JobID, worker: String, erasedSoFar: String) throws(DatabaseError) -> Bool {
+        try postgres.execute(
+            "UPDATE gdpr_jobs SET erased_so_far = $3 WHERE jid = $1::uuid AND locked_by = $2",
+            [.text(jid.description), .text(worker), .text(erasedSoFar)]) == 1
+    }
+
+    public func retryFailed(_ jid: JobID, tenant: Tenant?, now: Date?) throws(DatabaseError) -> OperatorRetry {
+        // The job returns under its jid with fresh attempts and what it had erased, so its
+        // client's poll goes on and its audit record will count everything.
+        let moved = try postgres.execute("""
+            WITH gone AS (
+                DELETE FROM gdpr_jobs_failed WHERE jid = $1::uuid AND ($2::text IS NULL OR tenant = $2::text) RETURNING *
+            )
+            INSERT INTO gdpr_jobs (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, run_at, started_at,
+                                   last_error, erased_so_far)
+            SELECT jid, tenant, kind, mode, customer_key, 0, max_attempts, created_at, coalesce($3::timestamptz, now()), started_at,
+                   'operator_retry: ' || reason, erased_so_far
+              FROM gone
+            """, [.text(jid.description), .optional(tenant?.name), .optional(now)])
+        if moved == 1 { return .retried }
+        return try job(jid, tenant: tenant).map { .notFailed($0.state) } ?? .notFound
     }
 
     public func release(_ jids: [JobID], worker: String) throws(DatabaseError) -> Int {
@@ -290,13 +315,13 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
                 RETURNING j.*
             ), failed AS (
                 INSERT INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
-                                              legal_due_at, started_at, failed_at, worker, reason)
+                                              legal_due_at, started_at, failed_at, worker, reason, erased_so_far)
                 SELECT jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
                        legal_due_at, started_at, coalesce($1::timestamptz, now()), locked_by,
-                       'lease_expired: the worker stopped responding on its last attempt'
+                       'lease_expired: the worker stopped responding on its last attempt', erased_so_far
                   FROM exhausted
                 ON CONFLICT (jid) DO UPDATE SET attempts = excluded.attempts, failed_at = excluded.failed_at, worker = excluded.worker,
-                    reason = excluded.reason
+                    reason = excluded.reason, erased_so_far = excluded.erased_so_far
                 RETURNING 1
             ), requeued AS (
                 UPDATE gdpr_jobs j

@@ -34,8 +34,4 @@ extension PostgresJobStoreConnection {
     public func wakeWorkers() throws(DatabaseError) {
         try postgres.executeScript("NOTIFY gdpr_jobs")
     }
-
-    public func pruneFailedJobs(failedBefore cutoff: Date) throws(DatabaseError) -> Int {
-        try postgres.execute("DELETE FROM gdpr_jobs_failed WHERE failed_at < $1::timestamptz", [.timestamp(cutoff)])
-    }
 }

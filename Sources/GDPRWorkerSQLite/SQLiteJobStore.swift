@@ -87,7 +87,7 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
     public func job(_ jid: JobID, tenant: Tenant?) throws(DatabaseError) -> Job? {
         guard let row = try sqlite.queryFirst("""
             SELECT jid, tenant, kind, mode, CASE WHEN \(Self.held) THEN 'running' ELSE 'pending' END AS state, attempts, max_attempts,
-                   created_at, legal_due_at, run_at, started_at, NULL AS finished_at, last_error, NULL AS keys, NULL AS tables
+                   created_at, legal_due_at, run_at, started_at, NULL AS finished_at, last_error, NULL AS keys, erased_so_far AS tables
               FROM gdpr_jobs WHERE jid = ?1 AND (?2 IS NULL OR tenant = ?2)
             UNION ALL
             SELECT a.jid, a.tenant, a.kind, a.mode, 'done', a.attempts, a.max_attempts, a.created_at, a.legal_due_at, NULL,
@@ -95,7 +95,7 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
               FROM gdpr_audit a WHERE a.jid = ?1 AND (?2 IS NULL OR a.tenant = ?2)
             UNION ALL
             SELECT jid, tenant, kind, mode, 'failed', attempts, max_attempts, created_at, legal_due_at, NULL, started_at,
-                   failed_at, reason, NULL, NULL
+                   failed_at, reason, NULL, erased_so_far
               FROM gdpr_jobs_failed WHERE jid = ?1 AND (?2 IS NULL OR tenant = ?2)
             LIMIT 1
             """, [.text(jid.description), .optional(tenant?.name)])
@@ -141,15 +141,16 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
                     UPDATE gdpr_jobs
                        SET attempts = attempts + 1, locked_by = ?5, locked_until = ?6, started_at = coalesce(started_at, ?1)
                      WHERE jid IN (SELECT jid FROM gdpr_jobs WHERE \(Self.eligible) ORDER BY run_at LIMIT ?4)
-                    RETURNING jid, tenant, kind, mode, customer_key, attempts AS attempt, max_attempts, created_at, legal_due_at, started_at
+                    RETURNING jid, tenant, kind, mode, customer_key, attempts AS attempt, max_attempts, created_at, legal_due_at, started_at,
+                              erased_so_far
                     """,
                     Self.eligibility(request, now: now) + [.text(request.worker), .timestamp(now.addingTimeInterval(request.lease.seconds))])
                 return try ClaimedJob.decode(rows) { unreadable throws(DatabaseError) in
                     try sqlite.execute("""
                         INSERT OR REPLACE INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
-                                                                 legal_due_at, started_at, failed_at, worker, reason)
+                                                                 legal_due_at, started_at, failed_at, worker, reason, erased_so_far)
                         SELECT jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
-                               coalesce(started_at, ?3), ?3, ?2, ?4
+                               coalesce(started_at, ?3), ?3, ?2, ?4, erased_so_far
                           FROM gdpr_jobs WHERE jid IN (SELECT value FROM json_each(?1)) AND locked_by = ?2
                         """, [.textArray(unreadable), .text(request.worker), .timestamp(now), .text(ClaimedJob.unreadableReason)])
                     try sqlite.execute(
@@ -225,8 +226,9 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
             return try sqlite.savepoint("gdpr_fail") {
                 let moved = try sqlite.execute("""
                     INSERT OR REPLACE INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
-                                                             legal_due_at, started_at, failed_at, worker, reason)
-                    SELECT jid, tenant, kind, mode, customer_key, ?3, max_attempts, created_at, legal_due_at, coalesce(started_at, ?4), ?4, ?2, ?5
+                                                             legal_due_at, started_at, failed_at, worker, reason, erased_so_far)
+                    SELECT jid, tenant, kind, mode, customer_key, ?3, max_attempts, created_at, legal_due_at, coalesce(started_at, ?4), ?4, ?2, ?5,
+                           erased_so_far
                       FROM gdpr_jobs WHERE jid = ?1 AND locked_by = ?2
                     """, [.text(job.jid.description), .text(worker), .int(job.attempt), .timestamp(now), .text(reason)])
                 guard moved == 1 else { return false }
@@ -236,6 +238,34 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         } catch {
             throw Self.databaseError(error)
         }
+    }
+
+    public func recordProgress(_ jid: JobID, worker: String, erasedSoFar: String) throws(DatabaseError) -> Bool {
+        try sqlite.execute(
+            "UPDATE gdpr_jobs SET erased_so_far = ?3 WHERE jid = ?1 AND locked_by = ?2",
+            [.text(jid.description), .text(worker), .text(erasedSoFar)]) == 1
+    }
+
+    public func retryFailed(_ jid: JobID, tenant: Tenant?, now: Date?) throws(DatabaseError) -> OperatorRetry {
+        // The job returns under its jid with fresh attempts and what it had erased, so its
+        // client's poll goes on and its audit record will count everything.
+        do {
+            let moved = try sqlite.transaction {
+                let moved = try sqlite.execute("""
+                    INSERT INTO gdpr_jobs (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, run_at, started_at,
+                                           last_error, erased_so_far)
+                    SELECT jid, tenant, kind, mode, customer_key, 0, max_attempts, created_at, ?3, started_at,
+                           'operator_retry: ' || reason, erased_so_far
+                      FROM gdpr_jobs_failed WHERE jid = ?1 AND (?2 IS NULL OR tenant = ?2)
+                    """, [.text(jid.description), .optional(tenant?.name), .timestamp(now ?? Date())])
+                if moved == 1 { try sqlite.execute("DELETE FROM gdpr_jobs_failed WHERE jid = ?1", [.text(jid.description)]) }
+                return moved
+            }
+            if moved == 1 { return .retried }
+        } catch {
+            throw Self.databaseError(error)
+        }
+        return try job(jid, tenant: tenant).map { .notFailed($0.state) } ?? .notFound
     }
 
     public func release(_ jids: [JobID], worker: String) throws(DatabaseError) -> Int {
@@ -266,9 +296,10 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
                 let binds: [SQLValue] = [.timestamp(now), .textArray(gone)]
                 let failed = try sqlite.execute("""
                     INSERT OR REPLACE INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
-                                                  legal_due_at, started_at, failed_at, worker, reason)
+                                                  legal_due_at, started_at, failed_at, worker, reason, erased_so_far)
                     SELECT jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
-                           coalesce(started_at, ?1), ?1, locked_by, 'lease_expired: the worker stopped responding on its last attempt'
+                           coalesce(started_at, ?1), ?1, locked_by, 'lease_expired: the worker stopped responding on its last attempt',
+                           erased_so_far
                       FROM gdpr_jobs WHERE \(rescuable) AND attempts >= max_attempts
                     """, binds)
                 try sqlite.execute("DELETE FROM gdpr_jobs WHERE \(rescuable) AND attempts >= max_attempts", binds)

@@ -47,8 +47,4 @@ extension SQLiteJobStoreConnection {
 
     /// Workers notice any commit to the file through `PRAGMA data_version`; the watermark's was one.
     public func wakeWorkers() throws(DatabaseError) {}
-
-    public func pruneFailedJobs(failedBefore cutoff: Date) throws(DatabaseError) -> Int {
-        try sqlite.execute("DELETE FROM gdpr_jobs_failed WHERE failed_at < ?1", [.timestamp(cutoff)])
-    }
 }

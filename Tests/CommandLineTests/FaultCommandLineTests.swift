@@ -118,4 +118,24 @@ struct FaultCommandLineTests {
             #expect(!status.standardOutput.contains(secret) && !status.standardError.contains(secret))
         }
     }
+
+    @Test("retry puts a failed job back under its jid; a job not failed exits 65, an unknown one 1", arguments: TestDatabase.engines)
+    func retry(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        let jid = try database.withConnection { connection in
+            let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("fails"))).jid
+            let claimed = try connection.claim(ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
+            #expect(try connection.fail(try #require(claimed.first), worker: "w", reason: "data_map: test", now: nil))
+            return jid
+        }
+        let retried = try run(["retry", jid.description], database: database)
+        #expect(retried.status == 0, "\(retried.standardError)")
+        #expect(retried.standardOutput == #"{"jid":"\#(jid)","status":"started"}"# + "\n")
+        let again = try run(["retry", jid.description], database: database)
+        #expect(again.status == 65)
+        #expect(again.standardError == "gdpr-worker: error: the job is started; only a failed job can be retried\n")
+        let unknown = try run(["retry", UUID().uuidString.lowercased()], database: database)
+        #expect(unknown.status == 1)
+        #expect(unknown.standardOutput.contains(#""status":"not_found""#))
+    }
 }

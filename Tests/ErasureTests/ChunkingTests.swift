@@ -1,6 +1,7 @@
 import Foundation
 import GDPRWorkerCore
 import GDPRWorkerTestSupport
+import Logging
 import Testing
 
 extension ErasureTests {
@@ -55,6 +56,60 @@ extension ErasureTests {
             let big = try await harness.query("SELECT jid FROM gdpr_jobs WHERE customer_key = \(harness.p(1))", [.text(ShopSample.customerKey(5))])
             #expect(error?.jids == Set(try big.map { try $0.jobID() }))
             #expect(ErasureHarness.changes(before, try await harness.snapshotAll()).isEmpty)
+        }
+
+        @Test("a job that fails after a checkpoint is partially_erased and says what it erased; an operator's retry finishes it, all counted",
+              arguments: TestDatabase.engines)
+        func partial(_ engine: DatabaseEngine) async throws {
+            let harness = try await ErasureHarness.make(engine, configuration: Self.configuration())
+            try await addVisits(harness, count: 150)
+            let key = ShopSample.customerKey(5)
+            // The customer's own row is refused: its table is written after the visits' chunks commit.
+            switch engine {
+            case .postgres:
+                try await harness.execute(
+                    "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = '23514'; END $$")
+                try await harness.execute(
+                    "CREATE TRIGGER refuse BEFORE UPDATE ON customers FOR EACH ROW WHEN (OLD.customer_key = '\(key)') EXECUTE FUNCTION refuse()")
+            case .sqlite:
+                try await harness.execute("""
+                    CREATE TRIGGER refuse BEFORE UPDATE ON customers FOR EACH ROW WHEN OLD.customer_key = '\(key)'
+                    BEGIN SELECT RAISE(ABORT, 'refused'); END
+                    """)
+            }
+            let jid = try await harness.withConnection { connection in
+                _ = try connection.advanceArchiveWatermark(to: Date().addingTimeInterval(86_400))
+                return try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(key))).jid
+            }
+            let pool = WorkerPool(
+                store: harness.database.store, handler: harness.handler, hasher: AuditKeyHasher(secret: Data("test".utf8)),
+                configuration: .init(workers: 1, pollInterval: .milliseconds(20), archiveDelay: .zero), logger: Logger(label: "test"))
+            let running = Task { try await pool.run() }
+            defer { pool.stop() }
+            func job() async throws -> Job? { try await harness.withConnection { try $0.job(jid, tenant: nil) } }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while try await job()?.state != .failed, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+
+            let failed = try #require(try await job())
+            #expect(failed.state == .failed)
+            let visits = failed.erasedSoFar.first { $0.table == "events_archive" }
+            #expect((visits?.rows ?? 0) >= 150, "\(failed.erasedSoFar)")
+            let report = JobStatusReport(job: failed, now: Date(), cutoff: ArchiveCutoff(delay: .zero))
+            #expect(report.phase == .partiallyErased)
+            #expect(report.json.contains("\"erased_so_far\""))
+
+            try await harness.execute(engine == .postgres ? "DROP TRIGGER refuse ON customers" : "DROP TRIGGER refuse")
+            #expect(try await harness.withConnection { try $0.retryFailed(jid, tenant: Tenant("other"), now: nil) } == .notFound)
+            #expect(try await harness.withConnection { try $0.retryFailed(jid, tenant: nil, now: nil) } == .retried)
+            let again = try await harness.withConnection { try $0.retryFailed(jid, tenant: nil, now: nil) }
+            #expect(again != .retried && again != .notFound, "a job back in the queue (or already done) is not retried twice")
+            while try await job()?.state != .done, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            let done = try #require(try await job())
+            #expect(done.state == .done)
+            let counted = done.result?.tables.first { $0.table == "events_archive" }
+            #expect((counted?.rows ?? 0) >= (visits?.rows ?? 1), "the audit record lost the first attempt's visits: \(done.result?.tables ?? [])")
+            pool.stop()
+            try await running.value
         }
     }
 }

@@ -33,7 +33,7 @@ struct ConcurrencyTests {
         }
         let request = ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil)
         let context: @Sendable (any DatabaseConnection) -> JobContext = { connection in
-            JobContext(connection: connection, logger: Logger(label: "test"), worker: "w", now: nil, isAlone: false, commitAndReopen: {})
+            JobContext(connection: connection, logger: Logger(label: "test"), worker: "w", now: nil, isAlone: false, commitAndReopen: { _ in })
         }
         let store = harness.database.store
         let handler = harness.handler

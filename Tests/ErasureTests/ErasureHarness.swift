@@ -65,7 +65,7 @@ struct ErasureHarness: Sendable {
         do {
             let context = JobContext(
                 connection: database, logger: Logger(label: "erasure-test"), worker: worker, now: nil, isAlone: jobs.count == 1,
-                commitAndReopen: {
+                commitAndReopen: { _ in
                     checkpoints?.count += 1
                     try database.commit()
                     try database.begin()

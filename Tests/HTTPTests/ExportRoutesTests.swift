@@ -17,7 +17,7 @@ struct ExportRoutesTests {
             let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(key), tenant: try Tenant("acme"), kind: .export)).jid
             let claimed = try connection.claim(ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
             try connection.database.transaction {
-                let context = JobContext(connection: connection.database, logger: Logger(label: "test"), worker: "w", now: nil, isAlone: false, commitAndReopen: {})
+                let context = JobContext(connection: connection.database, logger: Logger(label: "test"), worker: "w", now: nil, isAlone: false, commitAndReopen: { _ in })
                 guard case .done(let result)? = try handler.process(claimed, in: context)[jid] else { throw TestSetupError("the export failed") }
                 _ = try connection.complete([JobCompletion(job: claimed[0], keyHash: "h", result: result, startedAt: Date())], worker: "w", now: nil)
             }

@@ -110,4 +110,40 @@ struct JobRoutesTests {
             }
         }
     }
+
+    @Test("retry-job puts a failed job back under its jid; a job not failed is 409, another tenant's or an unknown one 404",
+          arguments: TestDatabase.engines)
+    func retry(_ engine: DatabaseEngine) async throws {
+        let harness = try APITestHarness(engine)
+        let retryPath = "/api/v2/event-data/retry-job"
+        let (failed, pending) = try harness.database.withConnection { connection in
+            let failed = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("fails"), tenant: try Tenant("acme"))).jid
+            let claimed = try connection.claim(ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
+            #expect(try connection.fail(try #require(claimed.first), worker: "w", reason: "data_map: test", now: nil))
+            let pending = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("waits"), tenant: try Tenant("acme"))).jid
+            return (failed, pending)
+        }
+        try await harness.test { client in
+            let otherTenant = try await client.execute(uri: "\(retryPath)?jid=\(failed)", method: .post, headers: harness.globex)
+            #expect(otherTenant.status == .notFound)
+            let retried = try await client.execute(uri: "\(retryPath)?jid=\(failed)", method: .post, headers: harness.acme)
+            #expect(retried.status == .ok)
+            #expect(retried.json["status"] as? String == "started")
+            #expect(retried.json["jid"] as? String == failed.description)
+            let status = try await client.execute(uri: "\(statusPath)?jid=\(failed)", method: .get, headers: harness.acme)
+            #expect(status.json["status"] as? String == "started")
+            #expect((status.json["reason"] as? String)?.hasPrefix("operator_retry: data_map: test") == true)
+            #expect(status.json["attempts"] as? Int == 0)
+            for jid in [failed, pending] {
+                let again = try await client.execute(uri: "\(retryPath)?jid=\(jid)", method: .post, headers: harness.acme)
+                #expect(again.status == .conflict)
+                #expect(again.json["code"] as? String == "job_not_failed")
+            }
+            let unknown = try await client.execute(uri: "\(retryPath)?jid=\(UUID())", method: .post, headers: harness.acme)
+            #expect(unknown.status == .notFound)
+            #expect(unknown.json["status"] as? String == "not_found")
+            let malformed = try await client.execute(uri: "\(retryPath)?jid=nope", method: .post, headers: harness.acme)
+            #expect(malformed.status == .badRequest)
+        }
+    }
 }

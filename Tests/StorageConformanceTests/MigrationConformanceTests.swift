@@ -56,6 +56,7 @@ struct MigrationConformanceTests {
                 INSERT INTO gdpr_audit_tables VALUES ('\(jid)', 'orders', 'anonymise', 3, 6), ('\(jid)', 'customers', 'delete', 1, 0);
                 """)
             #expect(try connection.migrate(through: 3).map(\.version) == [3])
+            _ = try connection.migrate()
             let job = try #require(try connection.job(try JobID(parsing: jid), tenant: nil))
             #expect(job.result?.tables == [
                 .init(table: "customers", method: "delete", rows: 1, fields: 0), .init(table: "orders", method: "anonymise", rows: 3, fields: 6),

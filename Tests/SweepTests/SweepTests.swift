@@ -119,8 +119,8 @@ struct SweepTests {
         #expect(second.jobsReleased == 0)
     }
 
-    @Test("pruning deletes old failed jobs and their keys, and keeps every audit record", arguments: TestDatabase.engines)
-    func pruning(_ engine: DatabaseEngine) throws {
+    @Test("a sweep prunes no failed job, however old: each is a request not carried out", arguments: TestDatabase.engines)
+    func failedJobsStay(_ engine: DatabaseEngine) throws {
         let database = try sampleDatabase(engine, customers: 5)
         let clock = ManualClock()
         try database.withConnection { connection in
@@ -135,14 +135,10 @@ struct SweepTests {
                     [JobCompletion(job: succeeding, keyHash: "h", result: JobResult(), startedAt: clock.now)], worker: "w", now: clock.now)
             }
         }
-        clock.advance(by: .seconds(91 * 86_400))
-        let report = try ArchiveSweep(
-            store: database.store, pairs: [], exports: nil, configuration: .init(failedJobRetention: .seconds(90 * 86_400)), logger: logger,
-            timeSource: .manual(clock)
-        ).run()
-        #expect(report.failedJobsPruned == 1)
+        clock.advance(by: .seconds(3 * 365 * 86_400))
+        _ = try ArchiveSweep(store: database.store, pairs: [], exports: nil, configuration: .init(), logger: logger, timeSource: .manual(clock)).run()
         try database.withConnection { connection throws in
-            #expect(try connection.database.queryFirst("SELECT count(*) AS n FROM gdpr_jobs_failed")?.int("n") == 0)
+            #expect(try connection.database.queryFirst("SELECT count(*) AS n FROM gdpr_jobs_failed")?.int("n") == 1)
             #expect(try connection.database.queryFirst("SELECT count(*) AS n FROM gdpr_audit")?.int("n") == 1)
         }
     }
@@ -171,7 +167,7 @@ struct SweepTests {
             _ = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(key), mode: .delete))
             let claimed = try connection.claim(ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
             try connection.database.transaction {
-                let context = JobContext(connection: connection.database, logger: logger, worker: "w", now: nil, isAlone: false, commitAndReopen: {})
+                let context = JobContext(connection: connection.database, logger: logger, worker: "w", now: nil, isAlone: false, commitAndReopen: { _ in })
                 let outcomes = try handler.process(claimed, in: context)
                 guard case .done(let result)? = outcomes[claimed[0].jid] else {
                     Issue.record("the job did not finish")

@@ -173,12 +173,13 @@ struct WorkerPoolTests {
             #expect(claimed.count == 1)
             return jid
         }
-        let handler = ScriptedHandler()
-        let harness = PoolHarness.start(database, handler: handler, timeSource: .manual(clock))
         let maintenance = QueueMaintenance(database: BlockingConnectionPool(store: database.store, size: 1), logger: .init(label: "test"), timeSource: .manual(clock))
         #expect(await maintenance.rescueOnce() == RescueReport())
         clock.advance(by: .seconds(6))
         #expect(await maintenance.rescueOnce() == RescueReport(requeued: 1, failed: 0))
+        // Started only now, so that its own maintenance cannot race the rescue above.
+        let handler = ScriptedHandler()
+        let harness = PoolHarness.start(database, handler: handler, timeSource: .manual(clock))
         try await harness.eventually("the rescued job is done") { try harness.job(jid)?.state == .done }
         try await harness.stop()
         #expect(handler.calls(for: "orphan") == 1)

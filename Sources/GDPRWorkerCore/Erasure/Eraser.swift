@@ -133,7 +133,7 @@ struct Eraser {
             throw NeedsOwnTransaction(jids: [jid])
         }
         guard early else { return }
-        try context.checkpoint()
+        try context.checkpoint(erased: counts.keys.first.map { result(for: $0, keys: 1).tables } ?? [])
         rowsInTransaction = 0
         try reload()
     }

@@ -18,6 +18,8 @@ public struct Job: Sendable {
     /// The failure reason of the last attempt, or of the job once failed. Never personal data.
     public var lastError: String?
     public var result: JobResult?
+    /// What a job not done committed in transactions of its own before it finished or failed.
+    public var erasedSoFar: [JobResult.TableCount] = []
 
     public init(
         jid: JobID, tenant: Tenant, kind: JobKind, mode: ErasureMode, state: JobState, attempts: Int, maxAttempts: Int,
@@ -62,10 +64,10 @@ extension Job {
         finishedAt = row.optionalDate("finished_at")
         lastError = row.optionalString("last_error")
         if let keys = row.optionalInt("keys") {
-            let tables = try row.optionalString("tables").map { try JSONDecoder().decode([JobResult.TableCount].self, from: Data($0.utf8)) }
-            result = JobResult(keys: keys, tables: tables ?? [])
+            result = JobResult(keys: keys, tables: try JobResult.tableCounts(json: row.optionalString("tables")))
         } else {
             result = nil
+            erasedSoFar = try JobResult.tableCounts(json: row.optionalString("tables"))
         }
     }
 }
@@ -94,6 +96,31 @@ public struct JobResult: Sendable, Hashable, Codable {
     public init(keys: Int = 1, tables: [TableCount] = []) {
         self.keys = keys
         self.tables = tables
+    }
+
+    /// This result with what earlier transactions of the job committed added in, table by table.
+    public func adding(_ earlier: [TableCount]) -> JobResult {
+        guard !earlier.isEmpty else { return self }
+        var merged = tables
+        for count in earlier {
+            if let index = merged.firstIndex(where: { $0.table == count.table && $0.method == count.method }) {
+                merged[index].rows += count.rows
+                merged[index].fields += count.fields
+            } else {
+                merged.append(count)
+            }
+        }
+        return JobResult(keys: keys, tables: merged)
+    }
+
+    /// Per-table counts stored as JSON (`gdpr_audit.tables`, `erased_so_far`); none for NULL.
+    public static func tableCounts(json: String?) throws(DatabaseError) -> [TableCount] {
+        guard let json, !json.isEmpty else { return [] }
+        do {
+            return try JSONDecoder().decode([TableCount].self, from: Data(json.utf8))
+        } catch {
+            throw DatabaseError(.unexpectedResult, "stored per-table counts are not the JSON this version writes")
+        }
     }
 
     public var rowsAffected: Int { tables.reduce(0) { $0 + $1.rows } }

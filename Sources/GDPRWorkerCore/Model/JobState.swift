@@ -39,4 +39,7 @@ public enum JobPhase: String, Sendable, Hashable, Codable {
     case retrying
     case done
     case failed
+    /// Failed after committing part of the erasure (a large job's chunks): `erased_so_far` says
+    /// what is gone. An operator's retry finishes it.
+    case partiallyErased = "partially_erased"
 }

@@ -25,6 +25,8 @@ public struct JobStatusReport: Sendable, Encodable {
     public var reason: String?
     public var keys: Int?
     public var tables: [JobResult.TableCount]?
+    /// What a job not done has already erased in transactions that committed.
+    public var erasedSoFar: [JobResult.TableCount]?
 
     /// The contract's answer for an unknown jid: `{"jid":J,"status":"not_found"}`.
     public static func notFound(_ jid: String) -> JobStatusReport {
@@ -53,7 +55,7 @@ public struct JobStatusReport: Sendable, Encodable {
         case .done:
             phase = .done
         case .failed:
-            phase = .failed
+            phase = job.erasedSoFar.isEmpty ? .failed : .partiallyErased
         case .running:
             phase = .running
         case .pending:
@@ -71,13 +73,14 @@ public struct JobStatusReport: Sendable, Encodable {
             keys = result.keys
             tables = result.tables
         }
+        if !job.erasedSoFar.isEmpty { erasedSoFar = job.erasedSoFar }
     }
 
     private enum CodingKeys: String, CodingKey {
         case jid, status, phase, kind, mode, tenant
         case createdAt = "created_at", eligibleAt = "eligible_at", archivedUntil = "archived_until"
         case legalDueAt = "legal_due_at", attempts, maxAttempts = "max_attempts", nextAttemptAt = "next_attempt_at"
-        case startedAt = "started_at", finishedAt = "finished_at", reason, keys, tables
+        case startedAt = "started_at", finishedAt = "finished_at", reason, keys, tables, erasedSoFar = "erased_so_far"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -101,6 +104,7 @@ public struct JobStatusReport: Sendable, Encodable {
         try container.encodeIfPresent(reason, forKey: .reason)
         try container.encodeIfPresent(keys, forKey: .keys)
         try container.encodeIfPresent(tables, forKey: .tables)
+        try container.encodeIfPresent(erasedSoFar, forKey: .erasedSoFar)
     }
 
     /// The report as one line of JSON with sorted keys, so the same status always prints the same bytes.

@@ -14,10 +14,12 @@ public struct ClaimedJob: Sendable {
     public var legalDueAt: Date
     /// When the job's first attempt started, if an earlier attempt ran.
     public var startedAt: Date?
+    /// What earlier transactions of the job committed (a large job's chunks), per table.
+    public var erasedSoFar: [JobResult.TableCount]
 
     public init(
         jid: JobID, tenant: Tenant, kind: JobKind, mode: ErasureMode, customerKey: CustomerKey, attempt: Int, maxAttempts: Int,
-        createdAt: Date, legalDueAt: Date, startedAt: Date? = nil
+        createdAt: Date, legalDueAt: Date, startedAt: Date? = nil, erasedSoFar: [JobResult.TableCount] = []
     ) {
         self.jid = jid
         self.tenant = tenant
@@ -29,6 +31,7 @@ public struct ClaimedJob: Sendable {
         self.createdAt = createdAt
         self.legalDueAt = legalDueAt
         self.startedAt = startedAt
+        self.erasedSoFar = erasedSoFar
     }
 }
 
@@ -51,6 +54,7 @@ extension ClaimedJob {
         createdAt = try row.date("created_at")
         legalDueAt = try row.date("legal_due_at")
         startedAt = row.optionalDate("started_at")
+        erasedSoFar = try JobResult.tableCounts(json: row.optionalString("erased_so_far"))
     }
 }
 

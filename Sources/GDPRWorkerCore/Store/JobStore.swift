@@ -61,6 +61,15 @@ public protocol JobStoreConnection: AnyObject {
     /// not hold the job.
     func retry(_ job: ClaimedJob, worker: String, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool
 
+    /// Inside the transaction of a checkpoint: records what the job's transactions have erased so
+    /// far (per-table counts as JSON), so that a job failing later still says what it erased.
+    /// False if `worker` does not hold the job.
+    func recordProgress(_ jid: JobID, worker: String, erasedSoFar: String) throws(DatabaseError) -> Bool
+
+    /// Returns a failed job to the queue under its jid, with fresh attempts and what it had
+    /// erased; `tenant` confines it to one tenant's jobs.
+    func retryFailed(_ jid: JobID, tenant: Tenant?, now: Date?) throws(DatabaseError) -> OperatorRetry
+
     /// Moves a job to failed with its reason. False if `worker` does not hold the job.
     func fail(_ job: ClaimedJob, worker: String, reason: String, now: Date?) throws(DatabaseError) -> Bool
 
@@ -94,8 +103,6 @@ public protocol JobStoreConnection: AnyObject {
     /// Wakes idle workers in every process, after a sweep released jobs.
     func wakeWorkers() throws(DatabaseError)
 
-    /// Deletes failed jobs (and with them the customer keys they kept) that failed before `cutoff`.
-    func pruneFailedJobs(failedBefore cutoff: Date) throws(DatabaseError) -> Int
 
     /// Reads a deployment-wide setting.
     func setting(_ name: String) throws(DatabaseError) -> String?

@@ -6,8 +6,9 @@ import Logging
 /// Voyado's remove job "works with archived data only" and starts once the data from its creation
 /// date has been archived. A sweep moves the rows of every hot table older than the archive delay
 /// into its archive table, in batches that each commit on their own; then advances the archive
-/// watermark, which releases the remove jobs it now covers; then prunes failed jobs and exports
-/// past their retention. Audit records are never pruned: they are the proof.
+/// watermark, which releases the remove jobs it now covers; then purges exports past their
+/// retention. Audit records are never pruned: they are the proof. Failed jobs are not either:
+/// each is a request not carried out, kept until an operator retries it (`gdpr-worker retry`).
 ///
 /// Only one sweep runs at a time (a session advisory lock on PostgreSQL, a file lock on SQLite);
 /// a second finds the lock taken and returns at once. A sweep killed between batches loses and
@@ -18,21 +19,17 @@ public struct ArchiveSweep {
         public var archiveDelay: Duration
         /// Rows moved per batch, and so per transaction.
         public var batchSize: Int
-        /// Failed jobs (which keep their customer key) are deleted this long after they failed.
-        public var failedJobRetention: Duration
         /// Stop after this many batches (a test hook, to simulate a sweep killed mid-way).
         public var maximumBatches: Int?
 
         public static let defaultBatchSize = 10_000
-        public static let defaultFailedJobRetention: Duration = .seconds(90 * 86_400)
 
         public init(
             archiveDelay: Duration = ArchiveCutoff.defaultDelay, batchSize: Int = Configuration.defaultBatchSize,
-            failedJobRetention: Duration = Configuration.defaultFailedJobRetention, maximumBatches: Int? = nil
+            maximumBatches: Int? = nil
         ) {
             self.archiveDelay = archiveDelay
             self.batchSize = max(1, batchSize)
-            self.failedJobRetention = failedJobRetention
             self.maximumBatches = maximumBatches
         }
     }
@@ -52,7 +49,6 @@ public struct ArchiveSweep {
         public var cutoff: Date?
         public var watermark: Date?
         public var jobsReleased = 0
-        public var failedJobsPruned = 0
         public var exportsPurged = 0
         public var duration: Duration = .zero
 
@@ -63,7 +59,7 @@ public struct ArchiveSweep {
             var line = "sweep: moved \(moved.reduce(0) { $0 + $1.rows }) rows" + (tables.isEmpty ? "" : " (\(tables))")
             if let watermark { line += "; archived until \(Timestamp.format(watermark))" }
             if !complete { line += " (rows locked by erasures in progress are left for the next sweep)" }
-            line += "; released \(jobsReleased) jobs; pruned \(failedJobsPruned) failed jobs and \(exportsPurged) exports"
+            line += "; released \(jobsReleased) jobs; purged \(exportsPurged) exports"
             return line + String(format: "; %.2fs", duration.seconds)
         }
     }
@@ -159,7 +155,6 @@ public struct ArchiveSweep {
             report.jobsReleased = try connection.countRemoveJobs(createdAfter: previous, upTo: current)
             if report.jobsReleased > 0 { try connection.wakeWorkers() }
         }
-        report.failedJobsPruned = try connection.pruneFailedJobs(failedBefore: now.addingTimeInterval(-configuration.failedJobRetention.seconds))
         report.exportsPurged = try exports?.purgeExpired(now: now) ?? 0
         report.duration = ContinuousClock.now - started
         return report

@@ -65,11 +65,11 @@ public struct JobContext {
     /// Whether the batch is a single job with the transaction to itself; only then may it `checkpoint`.
     public let isAlone: Bool
 
-    private let commitAndReopen: () throws -> Void
+    private let commitAndReopen: ([JobResult.TableCount]) throws -> Void
 
     public init(
         connection: any DatabaseConnection, logger: Logger, worker: String, now: Date?, isAlone: Bool,
-        commitAndReopen: @escaping () throws -> Void
+        commitAndReopen: @escaping ([JobResult.TableCount]) throws -> Void
     ) {
         self.connection = connection
         self.logger = logger
@@ -83,10 +83,12 @@ public struct JobContext {
     ///
     /// For erasures too large for one transaction (a customer with a million event rows). The
     /// committed part is idempotent, so a crash after a checkpoint only repeats what is left.
-    /// In a shared batch it throws `JobFailure.needsOwnTransaction`; the pool then reruns the batch
-    /// in smaller parts, down to the job alone.
-    public func checkpoint() throws {
+    /// `erased` (this attempt's per-table counts so far) commits with it, so that a job failing
+    /// later still says what it erased. In a shared batch it throws
+    /// `JobFailure.needsOwnTransaction`; the pool then reruns the batch in smaller parts, down to
+    /// the job alone.
+    public func checkpoint(erased: [JobResult.TableCount]) throws {
         guard isAlone else { throw JobFailure.needsOwnTransaction }
-        try commitAndReopen()
+        try commitAndReopen(erased)
     }
 }

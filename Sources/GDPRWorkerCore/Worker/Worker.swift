@@ -182,7 +182,12 @@ final class Worker: @unchecked Sendable {
         let database = connection.database
         let context = JobContext(
             connection: database, logger: logger, worker: id, now: pool.timeSource.override, isAlone: jobs.count == 1,
-            commitAndReopen: { [self] in
+            commitAndReopen: { [self] erased in
+                let job = jobs[0]
+                let erasedSoFar = JobResult(tables: erased).adding(job.erasedSoFar).tablesJSON
+                guard try connection.recordProgress(job.jid, worker: id, erasedSoFar: erasedSoFar) else {
+                    throw DatabaseError(.conflict, "the job's lease was lost before a checkpoint")
+                }
                 try database.commit()
                 try database.begin()
                 guard try holdLeases(jobs, on: connection).count == jobs.count else {
@@ -195,7 +200,9 @@ final class Worker: @unchecked Sendable {
             switch outcomes[job.jid] {
             case .done(let result):
                 completions.append(
-                    JobCompletion(job: job, keyHash: pool.hasher.hash(job.customerKey, tenant: job.tenant), result: result, startedAt: startedAt))
+                    JobCompletion(
+                        job: job, keyHash: pool.hasher.hash(job.customerKey, tenant: job.tenant), result: result.adding(job.erasedSoFar),
+                        startedAt: startedAt))
             case .failed(let failure):
                 try recordFailure(of: job, reason: failure.reason, permanent: failure.isPermanent, on: connection)
             case nil:
