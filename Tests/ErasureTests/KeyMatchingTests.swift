@@ -124,5 +124,24 @@ extension ErasureTests {
             }
             #expect(members[2].isNull("device"))
         }
+
+        @Test("a UUID key matches a UUID column in either letter case, whichever case the column holds", arguments: TestDatabase.engines)
+        func uuidCase(_ engine: DatabaseEngine) async throws {
+            let harness = try await ErasureHarness.make(engine, customers: 0, dataMap: try DataMap(yaml: Self.map))
+            let uuidType = engine == .postgres ? "uuid" : "UUID"
+            try await harness.execute("CREATE TABLE members (id bigint PRIMARY KEY, member_key text NOT NULL, device \(uuidType), legacy_id bigint, nickname text)")
+            let stored = ["d9528030-509c-4e0f-b585-7168f1e9feca", "0E5C5A47-3C39-4D6C-9D67-2F7A3B1F0A11", "7b0e9c1e-2f4a-4c8e-9a51-3d2f6e8b9c10"]
+            for (index, device) in stored.enumerated() {
+                try await harness.execute(
+                    "INSERT INTO members VALUES (\(harness.p(1)), \(harness.p(2)), \(engine == .postgres ? "CAST(\(harness.p(3)) AS uuid)" : harness.p(3)), NULL, 'nick')",
+                    [.int(index + 1), .text("member-\(index + 1)"), .text(device)])
+            }
+            // Lower-case storage with an upper-case key, and upper-case storage with a lower-case key.
+            let keys = [stored[0].uppercased(), stored[1].lowercased()]
+            let outcomes = try await harness.run(keys)
+            for key in keys { #expect(try ErasureHarness.result(outcomes[key]).rowsAffected == 1, "\(key)") }
+            let members = try await harness.query("SELECT id, nickname FROM members ORDER BY id")
+            #expect(members.map { $0.optionalString("nickname") } == ["REDACTED", "REDACTED", "nick"])
+        }
     }
 }

@@ -47,7 +47,7 @@ extension ErasureStatements {
         case .token: return "'tok_' || \(dialect.randomHex(32))"
         case .rekey:
             let keys = dialect.workTable(plan.keysWorkTable)
-            let known = "SELECT k.surrogate FROM \(keys) AS k WHERE k.\(keyColumn(for: category)) = t.\(q(rewrite.column.name)) AND k.surrogate IS NOT NULL LIMIT 1"
+            let known = "SELECT k.surrogate FROM \(keys) AS k WHERE \(keyMatch("t.\(q(rewrite.column.name))", category, keys: "k")) AND k.surrogate IS NOT NULL LIMIT 1"
             return dialect.cast("COALESCE((\(known)), \(dialect.randomMarkedUUID))", to: category)
         case .placeholder(let kind):
             let text: String
@@ -173,7 +173,13 @@ extension ErasureStatements {
         let keys = dialect.workTable(plan.keysWorkTable)
         for (column, indexed) in table.matches {
             let key = keyColumn(for: column.category)
-            paths.append((column, indexed, "SELECT k.\(key) AS v, k.jid AS jid FROM \(keys) AS k WHERE k.\(key) IS NOT NULL"))
+            var values = "SELECT k.\(key) AS v, k.jid AS jid FROM \(keys) AS k WHERE k.\(key) IS NOT NULL"
+            if column.category == .uuid, !dialect.hasNativeUUID {
+                // Text UUIDs, in lower or upper case (see keyMatch).
+                values = "SELECT k.key_uuid AS v, k.jid AS jid FROM \(keys) AS k WHERE k.key_uuid IS NOT NULL"
+                    + " UNION ALL SELECT upper(k.key_uuid), k.jid FROM \(keys) AS k WHERE k.key_uuid IS NOT NULL"
+            }
+            paths.append((column, indexed, values))
         }
         for edge in table.childEdges {
             let source = plan.tables[edge.source]

@@ -21,6 +21,16 @@ struct ErasureStatements {
         zip(Self.keyNames(table), table.primaryKey).map { "\(workAlias).\($0) = \(tableAlias).\(q($1.name))" }.joined(separator: " AND ")
     }
 
+    /// Whether `column` holds one of the keys of the keys row `alias`. Without a native UUID type
+    /// a UUID column holds text, written in lower or upper case: it is compared with both forms
+    /// of the key's canonical UUID, as equalities an index still serves.
+    func keyMatch(_ column: String, _ category: DatabaseCatalog.TypeCategory, keys alias: String) -> String {
+        if category == .uuid, !dialect.hasNativeUUID {
+            return "\(column) IN (\(alias).key_uuid, upper(\(alias).key_uuid))"
+        }
+        return "\(column) = \(alias).\(keyColumn(for: category))"
+    }
+
     /// The keys column compared with a column of this category.
     func keyColumn(for category: DatabaseCatalog.TypeCategory) -> String {
         switch category {
@@ -115,7 +125,7 @@ struct ErasureStatements {
     func discoveryBranches(of table: ErasurePlan.Table, includingParents: Bool = false) -> [(jid: String, from: String, parent: Bool)] {
         var branches: [(String, String, Bool)] = []
         for (column, indexed) in table.matches {
-            let on = "t.\(q(column.name)) = k.\(keyColumn(for: column.category))"
+            let on = keyMatch("t.\(q(column.name))", column.category, keys: "k")
             branches.append(("k.jid", "\(dialect.workTable(plan.keysWorkTable)) AS k \(dialect.join(q(table.name), as: "t", on: on, indexed: indexed))", false))
         }
         let edges = table.childEdges.map { ($0, false) } + (includingParents ? table.parentEdges.map { ($0, true) } : [])

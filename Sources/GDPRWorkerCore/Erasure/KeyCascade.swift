@@ -64,14 +64,18 @@ struct KeyCascade {
         var selects: [String] = []
         for link in plan.links {
             for (from, indexed) in zip(link.columns, link.isIndexed) {
-                let typed: String
+                let column = "l.\(statements.q(from.name))"
+                let on: String
                 switch statements.keyColumn(for: from.category) {
-                case "key_uuid": typed = dialect.cast("NULLIF(z.key_uuid, '')", to: .uuid)
-                case "key_int": typed = dialect.cast("NULLIF(z.key_int, '')", to: .integer)
-                default: typed = "z.key"
+                case "key_uuid": on = "\(column) = \(dialect.cast("NULLIF(z.key_uuid, '')", to: .uuid))"
+                case "key_int": on = "\(column) = \(dialect.cast("NULLIF(z.key_int, '')", to: .integer))"
+                case _ where from.category == .uuid:
+                    // Text UUIDs, in lower or upper case (see ErasureStatements.keyMatch).
+                    on = "\(column) IN (NULLIF(z.key_uuid, ''), upper(NULLIF(z.key_uuid, '')))"
+                default: on = "\(column) = z.key"
                 }
                 for to in link.columns where to.name != from.name {
-                    let linked = dialect.join(statements.q(link.table), as: "l", on: "l.\(statements.q(from.name)) = \(typed)", indexed: indexed)
+                    let linked = dialect.join(statements.q(link.table), as: "l", on: on, indexed: indexed)
                     selects.append(
                         "SELECT z.jid AS jid, CAST(l.\(statements.q(to.name)) AS text) AS key FROM \(relation) \(linked) WHERE l.\(statements.q(to.name)) IS NOT NULL")
                 }
