@@ -11,6 +11,8 @@ enum CommandFailure {
     static let unavailable = ExitCode(69)
     /// 70: an internal error; please report it.
     static let software = ExitCode(70)
+    /// 73: the sweep left rows it could not archive (the archive holds other rows under their keys).
+    static let archiveConflict = ExitCode(73)
     /// 75: a temporary failure; trying again later may succeed.
     static let temporary = ExitCode(75)
     /// 78: the configuration is incomplete, such as a database without the schema.

@@ -14,7 +14,8 @@ struct SweepCommand: AsyncParsableCommand {
             out, until an operator retries them) are kept. Prints a progress bar on a terminal and always one summary line.
 
             Exit status: 0 done, or another sweep holds the lock; 65 the data map fails `check`; 69 the database is
-            unreachable; 75 a temporary failure (run it again later).
+            unreachable; 73 rows left in a hot table because its archive holds other rows under their keys (everything
+            else moved; see the summary line); 75 a temporary failure (run it again later).
             """
     )
 
@@ -55,6 +56,7 @@ struct SweepCommand: AsyncParsableCommand {
         let report = try await Task.detached { try sweep.run() }.value
         bar?.finish()
         print(report.summary)
+        if !report.conflicts.isEmpty { throw CommandFailure.archiveConflict }
     }
 }
 

@@ -69,19 +69,25 @@ public enum APIServer {
             Response.json(["status": "ok"])
         }
         router.get("/health/ready") { _, _ in
-            let version = try await database.withConnection { try $0.schemaVersion() }
+            let (version, conflicts) = try await database.withConnection { connection in
+                (try connection.schemaVersion(), try connection.archiveConflicts())
+            }
             guard let version else {
                 throw APIError(.serviceUnavailable, code: "schema_missing", message: "the database has no gdpr-worker schema; run gdpr-worker migrate")
             }
-            return Response.json(Readiness(status: "ok", database: "ok", schemaVersion: version))
+            // Still ready to serve: the API works; the sweep's problem is reported, not hidden.
+            return Response.json(
+                Readiness(status: conflicts == nil ? "ok" : "degraded", database: "ok", schemaVersion: version, archiveConflicts: conflicts?.rows))
         }
 
         let queueMetrics = QueueMetrics(registry: registry)
         let cutoff = ArchiveCutoff(delay: configuration.archiveDelay, requiresWatermark: configuration.requiresArchiveWatermark)
         router.get("/metrics") { _, context in
             do {
-                let statistics = try await database.withConnection { try $0.statistics(cutoff: cutoff, now: timeSource.override) }
-                queueMetrics.update(statistics)
+                let (statistics, conflicts) = try await database.withConnection { connection in
+                    (try connection.statistics(cutoff: cutoff, now: timeSource.override), try connection.archiveConflicts())
+                }
+                queueMetrics.update(statistics, archiveConflicts: conflicts?.total ?? 0)
             } catch {
                 context.logger.warning("metrics could not read the queue", metadata: ["error": "\(error)"])
                 queueMetrics.databaseUnreachable()
@@ -111,9 +117,11 @@ public enum APIServer {
         let status: String
         let database: String
         let schemaVersion: Int
+        /// Rows the last sweep could not archive, by hot table.
+        let archiveConflicts: [String: Int]?
 
         enum CodingKeys: String, CodingKey {
-            case status, database, schemaVersion = "schema_version"
+            case status, database, schemaVersion = "schema_version", archiveConflicts = "archive_conflicts"
         }
     }
 }

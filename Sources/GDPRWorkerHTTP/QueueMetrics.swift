@@ -13,6 +13,7 @@ final class QueueMetrics: Sendable {
     private let pastDue: Gauge
     private let nearDue: Gauge
     private let failed: Gauge
+    private let archiveConflicts: Gauge
     private let databaseUp: Gauge
 
     init(registry: PrometheusCollectorRegistry) {
@@ -28,10 +29,13 @@ final class QueueMetrics: Sendable {
         pastDue = gauge("jobs_past_legal_due", "Unfinished jobs past their legal due date (creation + 1 month, GDPR Art. 12(3))")
         nearDue = gauge("jobs_near_legal_due", "Unfinished jobs due within 7 days")
         failed = gauge("jobs_failed", "Failed jobs: erasures that did not happen and need a human")
+        archiveConflicts = gauge(
+            "archive_conflict_rows", "Rows the last sweep could not archive because the archive holds other rows under their keys")
         databaseUp = gauge("database_up", "1 if the last scrape reached the database")
     }
 
-    func update(_ statistics: QueueStatistics) {
+    func update(_ statistics: QueueStatistics, archiveConflicts conflicts: Int) {
+        archiveConflicts.set(Int64(conflicts))
         waiting.set(Int64(statistics.waitingForArchive))
         eligible.set(Int64(statistics.eligible))
         running.set(Int64(statistics.running))

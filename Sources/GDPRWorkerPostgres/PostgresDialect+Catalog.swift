@@ -13,8 +13,10 @@ extension PostgresDialect {
                     isNullable: try row.bool("nullable"), isGenerated: try row.bool("generated"), isComparable: try row.bool("comparable")))
         }
         var primaryKeys: [String: [String]] = [:]
+        var assignedKeys: Set<String> = []
         for row in try connection.query(Self.primaryKeysQuery, []) {
             primaryKeys[try row.string("table_name"), default: []].append(try row.string("column_name"))
+            if try row.bool("assigned") { assignedKeys.insert(try row.string("table_name")) }
         }
         var foreignKeys: [String: [DatabaseCatalog.ForeignKey]] = [:]
         var current: (id: Int, table: String, key: DatabaseCatalog.ForeignKey)?
@@ -55,8 +57,15 @@ extension PostgresDialect {
             tables: columns.map { name, columns in
                 DatabaseCatalog.Table(
                     name: name, columns: columns, primaryKey: primaryKeys[name] ?? [], foreignKeys: foreignKeys[name] ?? [],
-                    indexes: indexes[name] ?? [])
+                    indexes: indexes[name] ?? [], reusesKeys: Self.reusesKeys(primaryKeys[name] ?? [], columns, assigned: assignedKeys.contains(name)))
             })
+    }
+
+    /// A single integer key that no sequence or identity assigns: whatever assigns it may hand out
+    /// a key again once its row is gone from the table.
+    static func reusesKeys(_ primaryKey: [String], _ columns: [DatabaseCatalog.Column], assigned: Bool) -> Bool {
+        guard primaryKey.count == 1, let column = columns.first(where: { $0.name == primaryKey[0] }) else { return false }
+        return column.category == .integer && !assigned
     }
 
     static func category(typeName: String, typeType: String) -> DatabaseCatalog.TypeCategory {
@@ -104,12 +113,14 @@ extension PostgresDialect {
         """
 
     static let primaryKeysQuery = """
-        SELECT c.relname AS table_name, a.attname AS column_name
+        SELECT c.relname AS table_name, a.attname AS column_name,
+               a.attidentity <> '' OR coalesce(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false) AS assigned
           FROM pg_index i
           JOIN pg_class c ON c.oid = i.indrelid
           JOIN pg_namespace n ON n.oid = c.relnamespace
          CROSS JOIN LATERAL unnest(CAST(i.indkey AS int2[])) WITH ORDINALITY AS k(attnum, position)
           JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+          LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
          WHERE i.indisprimary AND n.nspname = current_schema()
          ORDER BY c.relname, k.position
         """

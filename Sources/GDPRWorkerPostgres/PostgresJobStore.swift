@@ -349,4 +349,13 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         try postgres.execute("INSERT INTO gdpr_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [.text(name), .text(value)])
         return try setting(name) ?? value
     }
+
+    public func writeSetting(_ name: String, value: String?) throws(DatabaseError) {
+        guard let value else {
+            _ = try postgres.execute("DELETE FROM gdpr_settings WHERE name = $1", [.text(name)])
+            return
+        }
+        _ = try postgres.execute(
+            "INSERT INTO gdpr_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value", [.text(name), .text(value)])
+    }
 }

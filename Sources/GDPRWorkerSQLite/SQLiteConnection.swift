@@ -138,7 +138,9 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             statement = fresh
         }
         sqlite3_clear_bindings(statement)
-        for (offset, value) in binds.enumerated() {
+        // Values past the statement's last placeholder are not bound: statements of one batch
+        // share a list of values and each uses the ones it needs.
+        for (offset, value) in binds.prefix(Int(sqlite3_bind_parameter_count(statement))).enumerated() {
             let index = Int32(offset + 1)
             let status: Int32
             switch value {

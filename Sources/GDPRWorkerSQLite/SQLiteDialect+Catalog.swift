@@ -53,9 +53,15 @@ extension SQLiteDialect {
                     DatabaseCatalog.Index(
                         name: index, columns: columns, isUnique: (row.optionalInt("is_unique") ?? 0) == 1, isPartial: (row.optionalInt("partial") ?? 0) == 1))
             }
+            // An INTEGER PRIMARY KEY is the rowid, which takes the largest id plus one unless
+            // AUTOINCREMENT keeps every id ever used.
+            let rowidKey = primaryKey.count == 1 && columns.first { $0.name == primaryKey[0].1 }?.declaredType.uppercased() == "INTEGER"
+            let definition = try connection.queryFirst("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?1", [.text(name)])?
+                .optionalString("sql") ?? ""
             tables.append(
                 DatabaseCatalog.Table(
-                    name: name, columns: columns, primaryKey: primaryKey.sorted { $0.0 < $1.0 }.map(\.1), foreignKeys: keys, indexes: indexes))
+                    name: name, columns: columns, primaryKey: primaryKey.sorted { $0.0 < $1.0 }.map(\.1), foreignKeys: keys, indexes: indexes,
+                    reusesKeys: rowidKey && !definition.uppercased().contains("AUTOINCREMENT")))
         }
         // A foreign key that names no parent columns refers to the parent's primary key.
         let primaryKeys = Dictionary(tables.map { ($0.name, $0.primaryKey) }, uniquingKeysWith: { first, _ in first })

@@ -327,6 +327,15 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         return try setting(name) ?? value
     }
 
+    public func writeSetting(_ name: String, value: String?) throws(DatabaseError) {
+        guard let value else {
+            _ = try sqlite.execute("DELETE FROM gdpr_settings WHERE name = ?1", [.text(name)])
+            return
+        }
+        _ = try sqlite.execute(
+            "INSERT INTO gdpr_settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value", [.text(name), .text(value)])
+    }
+
     // MARK: Internals
 
     private static func databaseError(_ error: any Error) -> DatabaseError {

@@ -83,7 +83,7 @@ extension ErasureTests {
             }
             let pool = WorkerPool(
                 store: harness.database.store, handler: harness.handler, hasher: AuditKeyHasher(secret: Data("test".utf8)),
-                configuration: .init(workers: 1, pollInterval: .milliseconds(20), archiveDelay: .zero), logger: Logger(label: "test"))
+                configuration: .init(workers: 1, pollInterval: .milliseconds(20), archiveDelay: .zero), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
             let running = Task { try await pool.run() }
             defer { pool.stop() }
             func job() async throws -> Job? { try await harness.withConnection { try $0.job(jid, tenant: nil) } }

@@ -122,6 +122,29 @@ extension ErasureTests {
             #expect(nullable.first?.column == "note")
         }
 
+        @Test("an archived table whose ids the engine can hand out again is refused, saying how to fix it; the sample's is not",
+              arguments: TestDatabase.engines)
+        func reusableArchiveKeys(_ engine: DatabaseEngine) async throws {
+            let harness = try await ErasureHarness.make(engine, customers: 3)
+            #expect(try await report(harness, ShopSample.dataMapYAML).problems.isEmpty, "the sample shop's events never reuse an id")
+            let key = engine == .postgres ? "id bigint PRIMARY KEY" : "id INTEGER PRIMARY KEY"
+            for table in ["clicks", "clicks_archive"] {
+                try await harness.execute("CREATE TABLE \(table) (\(key), visitor_key text NOT NULL, occurred_at timestamp NOT NULL)")
+            }
+            let map = ShopSample.dataMapYAML + """
+
+                  clicks:
+                    match: [visitor_key]
+                    archive: { table: clicks_archive, time_column: occurred_at }
+                    columns: { id: keep, visitor_key: rekey, occurred_at: keep }
+
+                """
+            let problems = try await report(harness, map).problems
+            #expect(problems.map(\.code) == [.reusableArchiveKey], "\(problems)")
+            #expect(problems.first.map { "\($0)".hasPrefix("clicks.id: a new row can get the id of a row already archived") } == true)
+            #expect(problems.first?.message.contains(engine == .postgres ? "identity" : "AUTOINCREMENT") == true)
+        }
+
         @Test("rows keyed by a timestamp composite are located, anonymised and deleted", arguments: TestDatabase.engines)
         func timestampKey(_ engine: DatabaseEngine) async throws {
             let key = ShopSample.customerKey(4)

@@ -119,6 +119,62 @@ struct SweepTests {
         #expect(second.jobsReleased == 0)
     }
 
+    @Test("a row whose id the archive holds stays put and is reported; an identical one finishes moving; the rest move and older jobs are released",
+          arguments: TestDatabase.engines)
+    func conflicts(_ engine: DatabaseEngine) throws {
+        let database = try sampleDatabase(engine, customers: 30)
+        let p = engine == .postgres ? ["$1", "$2"] : ["?1", "?2"]
+        let (taken, copied, released) = try database.withConnection { connection in
+            let archived = try connection.database.query("SELECT id FROM events_archive ORDER BY id LIMIT 2", []).map { try $0.int("id") }
+            let old = engine == .postgres ? "now() - interval '10 days'" : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-10 days')"
+            // Another event under an archived id, as a key the engine reused would make it.
+            _ = try connection.database.execute(
+                "INSERT INTO events (id, visitor_key, event_type, page_url, occurred_at) VALUES (\(p[0]), 'someone-else', 'page_view', '/x', \(old))",
+                [.int(archived[0])])
+            // An exact copy of an archived event: a move that finished on the archive side only.
+            _ = try connection.database.execute(
+                "INSERT INTO events SELECT * FROM events_archive WHERE id = \(p[0])", [.int(archived[1])])
+            // A job from before the conflicting row, which the watermark must still release.
+            let created = engine == .postgres ? "now() - interval '20 days'" : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-20 days')"
+            let released = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("early"))).jid
+            _ = try connection.database.execute(
+                "UPDATE gdpr_jobs SET created_at = \(created) WHERE jid = \(engine == .postgres ? "CAST(\(p[0]) AS uuid)" : p[0])", [.text(released.description)])
+            return (archived[0], archived[1], released)
+        }
+        let hotBefore = try ids("events", database)
+        let archiveBefore = try ids("events_archive", database)
+
+        let report = try sweep(database, delay: .seconds(86_400))
+
+        #expect(report.conflicts.map(\.rows) == [1])
+        #expect(!report.complete)
+        #expect(report.summary.contains("1 rows of events not archived: events_archive holds other rows under their keys"))
+        #expect(!report.summary.contains("someone-else"))
+        let hotAfter = try ids("events", database)
+        let archiveAfter = try ids("events_archive", database)
+        #expect(hotAfter.contains(taken), "the conflicting row is kept in the hot table")
+        #expect(!hotAfter.contains(copied), "the identical copy finished moving")
+        // Nothing lost: every id is still somewhere; only the identical copy merged with its twin.
+        #expect(Set(hotAfter + archiveAfter) == Set(hotBefore + archiveBefore))
+        #expect(hotAfter.count + archiveAfter.count == hotBefore.count + archiveBefore.count - 1)
+        let cutoff = try #require(report.cutoff)
+        try database.withConnection { connection in
+            let old = try connection.database.query("SELECT id, occurred_at FROM events", []).filter { try $0.date("occurred_at") < cutoff }
+            #expect(try old.map { try $0.int("id") } == [taken], "every other row older than the cutoff moved")
+            #expect(try connection.archiveConflicts()?.rows == ["events": 1])
+            let ready = try #require(try connection.job(released, tenant: nil))
+            let watermark = try #require(try connection.setting(ArchiveCutoff.watermarkSetting).flatMap(Timestamp.parse))
+            #expect(ready.createdAt <= watermark, "a job from before the conflicting row is released")
+        }
+        // Resolved by hand, the next sweep clears the report.
+        try database.withConnection { connection in
+            _ = try connection.database.execute("DELETE FROM events WHERE id = \(p[0])", [.int(taken)])
+        }
+        let clean = try sweep(database, delay: .seconds(86_400))
+        #expect(clean.conflicts.isEmpty)
+        #expect(try database.withConnection { try $0.archiveConflicts() } == nil)
+    }
+
     @Test("a sweep prunes no failed job, however old: each is a request not carried out", arguments: TestDatabase.engines)
     func failedJobsStay(_ engine: DatabaseEngine) throws {
         let database = try sampleDatabase(engine, customers: 5)

@@ -39,6 +39,8 @@ public struct DataMapProblem: Sendable, Hashable, CustomStringConvertible {
         /// A column that looks like a reference into a mapped table, declared by neither a foreign
         /// key nor the data map. A warning; `check --strict` refuses it.
         public static let undeclaredReference = Code(rawValue: "undeclared_reference")
+        /// An archived table whose key the engine may assign again once its row left the table.
+        public static let reusableArchiveKey = Code(rawValue: "reusable_archive_key")
         /// A column erasure looks rows up by that no index serves. A warning.
         public static let missingIndex = Code(rawValue: "missing_index")
     }

@@ -106,13 +106,21 @@ public struct DatabaseCatalog: Sendable {
         public var foreignKeys: [ForeignKey]
         /// Every index but the primary key's own, where the engine lists that separately.
         public var indexes: [Index]
+        /// Whether a new row may get the key of a row deleted before: an integer key the engine
+        /// assigns as one more than the largest present (SQLite's rowid without AUTOINCREMENT), or
+        /// one no sequence or identity assigns at all. A row archived and then deleted from the hot
+        /// table frees its key for the next row, which then collides with it in the archive.
+        public var reusesKeys: Bool
 
-        public init(name: String, columns: [Column], primaryKey: [String], foreignKeys: [ForeignKey], indexes: [Index] = []) {
+        public init(
+            name: String, columns: [Column], primaryKey: [String], foreignKeys: [ForeignKey], indexes: [Index] = [], reusesKeys: Bool = false
+        ) {
             self.name = name
             self.columns = columns
             self.primaryKey = primaryKey
             self.foreignKeys = foreignKeys
             self.indexes = indexes
+            self.reusesKeys = reusesKeys
         }
 
         public func column(_ name: String) -> Column? {

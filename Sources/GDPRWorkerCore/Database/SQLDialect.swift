@@ -97,6 +97,19 @@ public protocol SQLDialect: Sendable {
     /// batch size. The first statement's changed-row count is the number of rows moved.
     func archiveBatch(hot: String, archive: String, timeColumn: String, columns: [String]) -> [String]
 
+    /// The statements that move one batch as `archiveBatch` does, around the rows whose key
+    /// (`key`, the hot table's primary key) the archive already holds: those stay where they are.
+    /// Placeholders as for `archiveBatch`; the last statement's changed-row count is the number
+    /// of rows moved.
+    func archiveBatchAroundConflicts(hot: String, archive: String, timeColumn: String, columns: [String], key: [String]) -> [String]
+
+    /// Deletes the hot table's rows older than the cutoff (placeholder 1) that the archive already
+    /// holds with the same values in every column: a move that finished elsewhere.
+    func archiveDropIdentical(hot: String, archive: String, timeColumn: String, columns: [String], key: [String]) -> String
+
+    /// `n`: the hot table's rows older than the cutoff (placeholder 1) whose key the archive holds.
+    func archiveConflicts(hot: String, archive: String, timeColumn: String, key: [String]) -> String
+
     /// A condition true for rows whose `timeColumn` is before the instant in placeholder 1.
     func isBefore(_ timeColumn: String) -> String
 

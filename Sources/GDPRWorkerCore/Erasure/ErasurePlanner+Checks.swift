@@ -191,6 +191,11 @@ extension ErasurePlanner {
     }
 
     mutating func checkArchive(_ pair: ArchivePair) {
+        if let hot = catalog.table(pair.hotTable), hot.reusesKeys, let key = hot.primaryKey.first {
+            report(
+                .reusableArchiveKey, table: pair.hotTable, column: key,
+                "a new row can get the id of a row already archived, and then cannot be archived; on SQLite declare it INTEGER PRIMARY KEY AUTOINCREMENT, on PostgreSQL give it an identity or a sequence default")
+        }
         for table in [pair.hotTable, pair.archiveTable] {
             guard let live = catalog.table(table) else { continue }
             if live.column(pair.timeColumn) == nil {

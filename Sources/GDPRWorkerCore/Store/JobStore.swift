@@ -110,6 +110,9 @@ public protocol JobStoreConnection: AnyObject {
     /// Stores a setting unless one exists; returns the value that won.
     func insertSettingIfAbsent(_ name: String, value: String) throws(DatabaseError) -> String
 
+    /// Stores a deployment-wide setting, or removes it when `value` is nil.
+    func writeSetting(_ name: String, value: String?) throws(DatabaseError)
+
     /// The live queue in numbers, for the metrics endpoint.
     func statistics(cutoff: ArchiveCutoff, now: Date?) throws(DatabaseError) -> QueueStatistics
 

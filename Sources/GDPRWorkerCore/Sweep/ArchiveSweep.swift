@@ -49,6 +49,8 @@ public struct ArchiveSweep {
         public var cutoff: Date?
         public var watermark: Date?
         public var jobsReleased = 0
+        /// Rows left in a hot table because the archive holds other rows under their keys.
+        public var conflicts: [Moved] = []
         public var exportsPurged = 0
         public var duration: Duration = .zero
 
@@ -60,6 +62,9 @@ public struct ArchiveSweep {
             if let watermark { line += "; archived until \(Timestamp.format(watermark))" }
             if !complete { line += " (rows locked by erasures in progress are left for the next sweep)" }
             line += "; released \(jobsReleased) jobs; purged \(exportsPurged) exports"
+            for conflict in conflicts {
+                line += "; \(conflict.rows) rows of \(conflict.pair.hotTable) not archived: \(conflict.pair.archiveTable) holds other rows under their keys"
+            }
             return line + String(format: "; %.2fs", duration.seconds)
         }
     }
@@ -120,20 +125,42 @@ public struct ArchiveSweep {
             let total = progress == nil ? nil : try connection.database.queryFirst(
                 "SELECT count(*) AS n FROM \(dialect.quote(pair.hotTable)) WHERE \(before)", [.timestamp(cutoff)])?.optionalInt("n")
             var moved = 0
+            var aroundConflicts = false
             progress?(Progress(pair: pair, moved: 0, total: total))
             while configuration.maximumBatches.map({ batches < $0 }) ?? true {
-                let rows = try connection.database.transaction {
-                    var rows = 0
-                    for (index, statement) in statements.enumerated() {
-                        let changed = try connection.database.execute(statement, [.timestamp(cutoff), .int(configuration.batchSize)])
-                        if index == 0 { rows = changed }
+                let rows: Int
+                do {
+                    rows = try connection.database.transaction {
+                        aroundConflicts
+                            ? try Self.runBatch(slowStatements(pair, table, dialect), countedBy: \.last, cutoff: cutoff, configuration, connection)
+                            : try Self.runBatch(statements, countedBy: \.first, cutoff: cutoff, configuration, connection)
                     }
-                    return rows
+                } catch let error as DatabaseError where error.code == .constraintViolation && !aroundConflicts && !table.primaryKey.isEmpty {
+                    // A row whose key the archive already holds. From here on this table moves
+                    // around such rows; the ones identical to their archived copy finish moving.
+                    logger.warning("archive key conflict; moving the table's other rows around it", metadata: ["table": "\(pair.hotTable)"])
+                    aroundConflicts = true
+                    moved += try connection.database.execute(
+                        dialect.archiveDropIdentical(
+                            hot: pair.hotTable, archive: pair.archiveTable, timeColumn: pair.timeColumn, columns: columns, key: table.primaryKey),
+                        [.timestamp(cutoff)])
+                    continue
                 }
                 batches += 1
                 moved += rows
                 progress?(Progress(pair: pair, moved: moved, total: total))
                 if rows < configuration.batchSize { break }
+            }
+            if aroundConflicts {
+                let left = try connection.database.queryFirst(
+                    dialect.archiveConflicts(hot: pair.hotTable, archive: pair.archiveTable, timeColumn: pair.timeColumn, key: table.primaryKey),
+                    [.timestamp(cutoff)])?.optionalInt("n") ?? 0
+                if left > 0 {
+                    report.conflicts.append(.init(pair: pair, rows: left))
+                    logger.error(
+                        "rows cannot be archived: the archive holds other rows under their keys",
+                        metadata: ["table": "\(pair.hotTable)", "archive": "\(pair.archiveTable)", "rows": "\(left)"])
+                }
             }
             report.moved.append(.init(pair: pair, rows: moved))
             logger.info("archived rows", metadata: ["table": "\(pair.hotTable)", "archive": "\(pair.archiveTable)", "rows": "\(moved)"])
@@ -147,6 +174,7 @@ public struct ArchiveSweep {
                 oldestLeft = min(oldestLeft ?? oldest, oldest)
             }
         }
+        try connection.recordArchiveConflicts(report.conflicts.map { ($0.pair.hotTable, $0.rows) })
         report.complete = oldestLeft == nil
         let watermark = oldestLeft ?? cutoff
         let (previous, current) = try connection.advanceArchiveWatermark(to: watermark)
@@ -158,5 +186,22 @@ public struct ArchiveSweep {
         report.exportsPurged = try exports?.purgeExpired(now: now) ?? 0
         report.duration = ContinuousClock.now - started
         return report
+    }
+
+    /// One batch's statements in the open transaction; returns the rows moved.
+    /// `countedBy` picks the statement whose changed rows are the rows moved: the first for
+    /// `archiveBatch`, the last for `archiveBatchAroundConflicts`.
+    private static func runBatch(
+        _ statements: [String], countedBy counted: KeyPath<[Int], Int?>, cutoff: Date, _ configuration: Configuration,
+        _ connection: any JobStoreConnection
+    ) throws -> Int {
+        let changed = try statements.map { try connection.database.execute($0, [.timestamp(cutoff), .int(configuration.batchSize)]) }
+        return changed[keyPath: counted] ?? 0
+    }
+
+    private func slowStatements(_ pair: ArchivePair, _ table: DatabaseCatalog.Table, _ dialect: any SQLDialect) -> [String] {
+        dialect.archiveBatchAroundConflicts(
+            hot: pair.hotTable, archive: pair.archiveTable, timeColumn: pair.timeColumn,
+            columns: table.columns.filter { !$0.isGenerated }.map(\.name), key: table.primaryKey)
     }
 }

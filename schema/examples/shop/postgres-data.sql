@@ -113,3 +113,5 @@ SELECT (c.id - 1) * 20 + n AS id,
 
 INSERT INTO events SELECT * FROM gw_sample_events WHERE occurred_at >= now() - interval '5 days';
 INSERT INTO events_archive SELECT * FROM gw_sample_events WHERE occurred_at < now() - interval '5 days';
+-- New events get ids past every loaded one, archived ones included.
+SELECT setval(pg_get_serial_sequence('events', 'id'), (SELECT max(id) FROM gw_sample_events));

@@ -124,4 +124,6 @@ SELECT (c.id - 1) * 20 + n AS id,
 
 INSERT INTO events SELECT * FROM temp.gw_sample_events WHERE occurred_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-5 days');
 INSERT INTO events_archive SELECT * FROM temp.gw_sample_events WHERE occurred_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-5 days');
+-- New events get ids past every loaded one, archived ones included.
+INSERT OR REPLACE INTO sqlite_sequence (name, seq) SELECT 'events', max(id) FROM temp.gw_sample_events;
 DROP TABLE temp.gw_sample_events;

@@ -96,8 +96,10 @@ CREATE TABLE support_tickets (
 );
 
 -- The last days of click events; the archive sweep moves older ones to events_archive.
+-- AUTOINCREMENT: a plain INTEGER PRIMARY KEY reuses the largest free id, which can be an id
+-- already archived; then the row could never be archived (gdpr-worker check refuses that).
 CREATE TABLE events (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     visitor_key  TEXT    NOT NULL,
     event_type   TEXT    NOT NULL,
     page_url     TEXT    NOT NULL,
