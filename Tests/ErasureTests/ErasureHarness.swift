@@ -62,19 +62,22 @@ struct ErasureHarness: Sendable {
     /// inside `withConnection`.
     func processBlocking(_ jobs: [ClaimedJob], on database: any DatabaseConnection, checkpoints: Checkpoints? = nil) throws -> [JobID: JobOutcome] {
         try database.begin()
+        let hooks = TransactionHooks()
         do {
             let context = JobContext(
                 connection: database, logger: Logger(label: "erasure-test"), worker: worker, now: nil, isAlone: jobs.count == 1,
-                commitAndReopen: { _ in
+                transaction: hooks, commitAndReopen: { _ in
                     checkpoints?.count += 1
                     try database.commit()
                     try database.begin()
                 })
             let outcomes = try handler.process(jobs, in: context)
             try database.commit()
+            hooks.committed()
             return outcomes
         } catch {
             database.rollback()
+            hooks.rolledBack()
             throw error
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GDPRWorkerCore
 import GDPRWorkerTestSupport
+import Logging
 import Testing
 
 extension ErasureTests {
@@ -85,6 +86,46 @@ extension ErasureTests {
             for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
                 #expect(!file.hasSuffix(".partial"))
                 #expect(try FileManager.default.attributesOfItem(atPath: directory.appending(path: file).path)[.posixPermissions] as? Int == 0o600, "\(file)")
+            }
+        }
+
+        @Test("an export appears only once its transaction commits; one whose transaction is undone leaves nothing on disk",
+              arguments: TestDatabase.engines)
+        func visibleAfterCommit(_ engine: DatabaseEngine) async throws {
+            let harness = try await ErasureHarness.make(engine)
+            let root = harness.handler.exports.directory
+            @Sendable func visible() throws -> [String] {
+                guard FileManager.default.fileExists(atPath: root.path) else { return [] }
+                return try FileManager.default.contentsOfDirectory(atPath: root.path).filter { !$0.hasPrefix(".") }
+            }
+            @Sendable func everything() throws -> [String] {
+                guard FileManager.default.fileExists(atPath: root.path) else { return [] }
+                return try FileManager.default.contentsOfDirectory(atPath: root.path)
+            }
+            try await harness.withConnection { connection in
+                for undo in [true, false] {
+                    let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(ShopSample.customerKey(3)), kind: .export)).jid
+                    let claimed = try connection.claim(
+                        ClaimRequest(worker: harness.worker, limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
+                    let hooks = TransactionHooks()
+                    try connection.database.begin()
+                    let context = JobContext(
+                        connection: connection.database, logger: Logger(label: "test"), worker: harness.worker, now: nil, isAlone: true,
+                        transaction: hooks, commitAndReopen: { _ in })
+                    _ = try ErasureHarness.result(try harness.handler.process(claimed, in: context)[jid])
+                    #expect(try visible().isEmpty, "an export is visible before its job committed")
+                    if undo {
+                        connection.database.rollback()
+                        hooks.rolledBack()
+                        #expect(try everything().isEmpty, "an undone export left files behind")
+                        _ = try connection.release([jid], worker: harness.worker)
+                        _ = try connection.database.execute("DELETE FROM gdpr_jobs", [])
+                    } else {
+                        try connection.database.commit()
+                        hooks.committed()
+                        #expect(try visible() == [jid.description])
+                    }
+                }
             }
         }
 

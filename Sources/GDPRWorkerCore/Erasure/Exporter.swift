@@ -8,8 +8,9 @@ struct Exporter {
     let connection: any DatabaseConnection
     let store: ExportStore
 
-    /// Each job's result, by jid text.
-    func run(_ jobs: [ClaimedJob], keys: [String: Int], now: Date) throws -> [String: JobResult] {
+    /// Each job's result, by jid text. The exports are published once `hooks`' transaction
+    /// commits, and removed if it is undone.
+    func run(_ jobs: [ClaimedJob], keys: [String: Int], now: Date, hooks: TransactionHooks) throws -> [String: JobResult] {
         let writer = ExportWriter(store: store)
         let jids = jobs.map(\.jid.description)
         var tables: [String: [ExportManifest.Table]] = [:]
@@ -40,6 +41,10 @@ struct Exporter {
             writer.abandon(jids)
             throw error
         }
+        let store = self.store
+        let finished = jobs.map(\.jid)
+        hooks.afterCommit { for jid in finished { try? store.publish(jid) } }
+        hooks.afterRollback { store.abandon(jids) }
         return Dictionary(
             uniqueKeysWithValues: jids.map { jid in
                 let counts = (tables[jid] ?? []).map { JobResult.TableCount(table: $0.table, method: "export", rows: $0.rows, fields: 0) }

@@ -42,8 +42,11 @@ public struct ExportStore: Sendable {
     }
 
     /// The manifest of a finished export, or nil when there is none (never made, or purged).
+    /// Callers ask only once the job is done; an export sealed but not yet published (its worker
+    /// stopped between the commit and the rename) is published first.
     public func manifest(for jid: JobID) throws -> ExportManifest? {
         let url = directory(for: jid).appending(path: Self.manifestName)
+        if !FileManager.default.fileExists(atPath: url.path) { try publish(jid) }
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         return try JSONDecoder().decode(ExportManifest.self, from: Data(contentsOf: url))
     }
@@ -63,6 +66,22 @@ public struct ExportStore: Sendable {
             }
         }
         if !pending.isEmpty { try body(String(decoding: pending, as: UTF8.self)) }
+    }
+
+    /// Moves a sealed export (its manifest written) into place, replacing an earlier attempt's;
+    /// nothing when there is none. Called once the job's transaction has committed.
+    public func publish(_ jid: JobID) throws {
+        let partial = partialDirectory(for: jid.description)
+        guard FileManager.default.fileExists(atPath: partial.appending(path: Self.manifestName).path) else { return }
+        let target = directory(for: jid)
+        if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
+        guard rename(partial.path, target.path) == 0 else { throw ExportWriter.failure("cannot move an export into place", errno) }
+        try ExportWriter.sync(directory)
+    }
+
+    /// Removes what attempts that did not commit had written.
+    func abandon(_ jids: [String]) {
+        for jid in jids { try? FileManager.default.removeItem(at: partialDirectory(for: jid)) }
     }
 
     /// Deletes exports created before `cutoff`, and abandoned partial exports last touched before it.

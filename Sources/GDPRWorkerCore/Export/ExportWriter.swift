@@ -7,9 +7,10 @@ import Darwin
 #endif
 
 /// Writes the files of a batch's exports: each job's files go to a hidden partial directory, each
-/// file under a temporary name renamed once complete, and the directory is renamed into place
-/// after its manifest, so a reader never sees half an export. Everything is synced before the job
-/// is reported done, and created owner-only (0600 files, 0700 directories).
+/// file under a temporary name renamed once complete, and the directory is sealed by its manifest;
+/// `ExportStore.publish` renames it into place once the job's transaction has committed, so a
+/// reader never sees half an export, nor one of a job that is not done. Everything is synced
+/// before the job is reported done, and created owner-only (0600 files, 0700 directories).
 final class ExportWriter {
     let store: ExportStore
     private var file: (descriptor: Int32, temporary: URL, final: URL)?
@@ -60,7 +61,7 @@ final class ExportWriter {
         guard rename(file.temporary.path, file.final.path) == 0 else { throw Self.failure("cannot complete an export file", errno) }
     }
 
-    /// Writes the manifest and moves the job's directory into place, replacing an earlier attempt's.
+    /// Writes the manifest, which seals the job's partial directory, ready to publish.
     func finish(_ manifest: ExportManifest) throws {
         try closeFile()
         let jid = manifest.jid.description
@@ -69,12 +70,7 @@ final class ExportWriter {
         encoder.outputFormatting = [.sortedKeys]
         buffer.append(contentsOf: try encoder.encode(manifest))
         try closeFile()
-        let partial = store.partialDirectory(for: jid)
-        try Self.sync(partial)
-        let target = store.directory(for: manifest.jid)
-        if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
-        guard rename(partial.path, target.path) == 0 else { throw Self.failure("cannot move an export into place", errno) }
-        try Self.sync(store.directory)
+        try Self.sync(store.partialDirectory(for: jid))
     }
 
     /// Removes what an attempt that failed had written.
@@ -84,7 +80,7 @@ final class ExportWriter {
             self.file = nil
         }
         buffer.removeAll()
-        for jid in jids { try? FileManager.default.removeItem(at: store.partialDirectory(for: jid)) }
+        store.abandon(jids)
     }
 
     private func flush() throws {
@@ -106,14 +102,14 @@ final class ExportWriter {
         chmod(url.path, 0o700)
     }
 
-    private static func sync(_ directory: URL) throws {
+    static func sync(_ directory: URL) throws {
         let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure("cannot open the export directory", errno) }
         defer { close(descriptor) }
         guard fsync(descriptor) == 0 else { throw failure("cannot sync the export directory", errno) }
     }
 
-    private static func failure(_ what: String, _ code: Int32) -> JobFailure {
+    static func failure(_ what: String, _ code: Int32) -> JobFailure {
         JobFailure(.workFailed, "\(what): \(String(cString: strerror(code)))", permanent: false)
     }
 }

@@ -75,7 +75,7 @@ public final class ErasureJobHandler: JobHandler, @unchecked Sendable {
             let keyCounts = Dictionary(uniqueKeysWithValues: live.map { ($0.jid.description, closures[$0.jid.description]?.keys.count ?? 1) })
             if group.kind == .export {
                 let results = try Exporter(plan: plan, statements: statements, connection: connection, store: exports)
-                    .run(live, keys: keyCounts, now: context.now ?? Date())
+                    .run(live, keys: keyCounts, now: context.now ?? Date(), hooks: context.transaction)
                 for job in live { outcomes[job.jid] = .done(results[job.jid.description] ?? JobResult(keys: keyCounts[job.jid.description] ?? 1)) }
             } else {
                 var eraser = Eraser(

@@ -64,13 +64,16 @@ public struct JobContext {
     public let now: Date?
     /// Whether the batch is a single job with the transaction to itself; only then may it `checkpoint`.
     public let isAlone: Bool
+    /// What to do once the transaction commits or is undone.
+    public let transaction: TransactionHooks
 
     private let commitAndReopen: ([JobResult.TableCount]) throws -> Void
 
     public init(
         connection: any DatabaseConnection, logger: Logger, worker: String, now: Date?, isAlone: Bool,
-        commitAndReopen: @escaping ([JobResult.TableCount]) throws -> Void
+        transaction: TransactionHooks = TransactionHooks(), commitAndReopen: @escaping ([JobResult.TableCount]) throws -> Void
     ) {
+        self.transaction = transaction
         self.connection = connection
         self.logger = logger
         self.worker = worker

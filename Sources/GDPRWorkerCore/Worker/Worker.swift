@@ -159,13 +159,16 @@ final class Worker: @unchecked Sendable {
     private func work(_ jobs: [ClaimedJob], on connection: any JobStoreConnection) throws {
         let database = connection.database
         let started = Date()
+        let hooks = TransactionHooks()
         try database.begin()
         do {
-            let completions = try finish(jobs, startedAt: started, on: connection)
+            let completions = try finish(jobs, startedAt: started, hooks: hooks, on: connection)
             try database.commit()
+            hooks.committed()
             recordDone(completions, startedAt: started)
         } catch {
             database.rollback()
+            hooks.rolledBack()
             throw error
         }
     }
@@ -178,10 +181,12 @@ final class Worker: @unchecked Sendable {
     }
 
     /// Runs the handler on jobs this transaction holds and records every outcome; the caller commits.
-    private func finish(_ jobs: [ClaimedJob], startedAt: Date, on connection: any JobStoreConnection) throws -> [JobCompletion] {
+    private func finish(
+        _ jobs: [ClaimedJob], startedAt: Date, hooks: TransactionHooks, on connection: any JobStoreConnection
+    ) throws -> [JobCompletion] {
         let database = connection.database
         let context = JobContext(
-            connection: database, logger: logger, worker: id, now: pool.timeSource.override, isAlone: jobs.count == 1,
+            connection: database, logger: logger, worker: id, now: pool.timeSource.override, isAlone: jobs.count == 1, transaction: hooks,
             commitAndReopen: { [self] erased in
                 let job = jobs[0]
                 let erasedSoFar = JobResult(tables: erased).adding(job.erasedSoFar).tablesJSON
