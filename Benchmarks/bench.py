@@ -238,6 +238,7 @@ class Bench:
             minimal.append(self.jobs / shell(minimal_loop))
             assert subprocess.run(["sqlite3", database, "SELECT count(*) FROM bench_jobs WHERE state = 'pending'"],
                                   capture_output=True, text=True).stdout.strip() == "0"
+        self.sqlite_big_customers()
         label = f"SQLite drain, {self.jobs // 1000}k no-op jobs, 1 worker"
         self.row(label, ours, "sqlite3 shell on the same file: same claim, audit row and delete, 100/transaction", same_file,
                  "jobs/s", note="goal: at least 0.5x")
@@ -245,6 +246,36 @@ class Bench:
                  minimal, "jobs/s", note="ceiling: no audit row, no key index")
 
     # MARK: 2. end-to-end latency
+
+    def sqlite_big_customers(self):
+        """One sample customer with 1M and with 5M archived events (100k and 500k with --quick),
+        deleted through `work --drain` on SQLite: time and peak RSS, which must stay bounded."""
+        for events in ((100_000, 500_000) if self.quick else (1_000_000, 5_000_000)):
+            database = self.work / f"big-{events}.sqlite3"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
+            environment = self.environment(f"sqlite:{database}", data_map=self.work / "shop-map.yaml")
+            self.gdpr_worker(["migrate"], environment)
+            self.gdpr_worker(["sample", "--customers", "50"], environment)
+            _, _, map_text = self.gdpr_worker(["sample", "--print-data-map"], environment)
+            (self.work / "shop-map.yaml").write_text(map_text)
+            subprocess.run(["sqlite3", database, f"""
+                WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {events})
+                INSERT INTO events_archive (id, visitor_key, event_type, page_url, ip_address, user_agent, occurred_at)
+                SELECT 10000000 + n, 'customer-000001', 'page_view', '/p/' || n, '10.0.0.1', 'agent',
+                       strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-30 days') FROM g;
+                INSERT INTO gdpr_jobs (customer_key, mode) VALUES ('customer-000001', 'delete');"""], check=True)
+            self.gdpr_worker(["sweep"], environment)
+            seconds, rss, _ = self.gdpr_worker(["work", "--drain"], environment)
+            left = subprocess.run(["sqlite3", database, "SELECT count(*) FROM events_archive WHERE visitor_key = 'customer-000001'"],
+                                  capture_output=True, text=True).stdout.strip()
+            assert left == "0", f"{left} events survived"
+            self.memory.append((f"work, SQLite, delete one customer with {events // 1000}k events", rss))
+            self.rows.append((f"erasure, SQLite, delete one customer with {events // 1000}k events, through `work --drain`",
+                              f"{seconds:.1f} s, peak RSS {rss:.0f} MiB", "", "", "", "goal: peak RSS within 64 MiB"))
+            print(f"  SQLite, one customer with {events // 1000}k events: {seconds:.1f} s, {rss:.0f} MiB", flush=True)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
 
     def latency(self):
         print("2. end-to-end latency", flush=True)

@@ -103,8 +103,15 @@ struct GlobalOptions: ParsableArguments {
     /// Connects and checks that the schema is there, so a missing `migrate` is named as such.
     func connectMigrated() throws -> any JobStoreConnection {
         let connection = try store().connect()
-        guard try connection.schemaVersion() != nil else {
+        guard let version = try connection.schemaVersion() else {
+            connection.database.close()
             throw DatabaseError(.schemaMissing, "the database has no gdpr-worker schema")
+        }
+        // An older schema lacks what this binary writes: every round would fail.
+        let needed = Migration.latestVersion(for: connection.database.engine)
+        guard version >= needed else {
+            connection.database.close()
+            throw DatabaseError(.schemaMissing, "the database schema is at version \(version) and this binary needs version \(needed)")
         }
         return connection
     }

@@ -75,6 +75,9 @@ public enum APIServer {
             guard let version else {
                 throw APIError(.serviceUnavailable, code: "schema_missing", message: "the database has no gdpr-worker schema; run gdpr-worker migrate")
             }
+            guard version >= Migration.latestVersion(for: database.store.engine) else {
+                throw APIError(.serviceUnavailable, code: "schema_outdated", message: "the database schema is older than this binary; run gdpr-worker migrate")
+            }
             // Still ready to serve: the API works; the sweep's problem is reported, not hidden.
             return Response.json(
                 Readiness(status: conflicts == nil ? "ok" : "degraded", database: "ok", schemaVersion: version, archiveConflicts: conflicts?.rows))

@@ -138,4 +138,16 @@ struct FaultCommandLineTests {
         #expect(unknown.status == 1)
         #expect(unknown.standardOutput.contains(#""status":"not_found""#))
     }
+
+    @Test("a schema older than the binary is refused with the command to run, not retried forever", arguments: TestDatabase.engines)
+    func outdatedSchema(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine, migrated: false)
+        let needed = Migration.latestVersion(for: engine)
+        try database.withConnection { _ = try $0.migrate(through: needed - 1) }
+        let map = FileManager.default.temporaryDirectory.appending(path: "empty-\(UUID().uuidString).yaml").path
+        try "version: 1\ntables: {}\n".write(toFile: map, atomically: true, encoding: .utf8)
+        let refused = try run(["work", "--drain", "--data-map", map], database: database)
+        #expect(refused.status == 78, "\(refused.standardError)")
+        #expect(refused.standardError.contains("the database schema is at version \(needed - 1) and this binary needs version \(needed); run `gdpr-worker migrate` first"))
+    }
 }

@@ -25,6 +25,11 @@ public struct Migration: Sendable, Hashable {
         .sorted { $0.version < $1.version }
     }
 
+    /// The schema version this binary needs: its newest migration's.
+    public static func latestVersion(for engine: DatabaseEngine) -> Int {
+        embedded(for: engine).last?.version ?? 0
+    }
+
     /// Applies the migrations missing from a database, each in its own transaction, and records them.
     ///
     /// Each migration re-checks the history inside its transaction. On SQLite the transaction holds
