@@ -24,7 +24,12 @@ final class PostgresWorkerPresence: WorkerPresence, @unchecked Sendable {
         return (try? connection.execute("SELECT 1", [])) != nil
     }
 
+    /// Releases the lock before hanging up: the server ends a closed session's backend
+    /// asynchronously, so a rescue right after `close()` could still see the process present.
     func close() {
+        if !connection.isBroken {
+            _ = try? connection.execute("SELECT pg_advisory_unlock_all()", [])
+        }
         connection.close()
     }
 }

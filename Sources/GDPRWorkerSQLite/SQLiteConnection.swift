@@ -22,6 +22,20 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
 
+    /// The busy handler: called with the number of retries so far, each after a 1 ms sleep, it
+    /// gives up once that reaches the timeout in milliseconds, passed as the context pointer.
+    private static let retryEveryMillisecond: @convention(c) (UnsafeMutableRawPointer?, Int32) -> Int32 = { context, retries in
+        guard Int(retries) < Int(bitPattern: context) else { return 0 }
+        usleep(1000)
+        return 1
+    }
+
+    /// Leaves the write lock free for a few milliseconds, long enough for a waiting writer's next
+    /// retry (see `retryEveryMillisecond`).
+    public func yieldWriteLock() {
+        usleep(5000)
+    }
+
     /// SQLite's marker for "copy this buffer now", which the C macro SQLITE_TRANSIENT spells as -1.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
@@ -37,7 +51,9 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         }
         handle = connection
         sqlite3_extended_result_codes(connection, 1)
-        sqlite3_busy_timeout(connection, Int32(clamping: Int64(configuration.busyTimeout.seconds * 1000)))
+        // A waiting writer retries every millisecond, rather than SQLite's default backoff of up
+        // to 100 ms, so it takes the lock in the short gap a long job leaves between chunks.
+        sqlite3_busy_handler(connection, Self.retryEveryMillisecond, UnsafeMutableRawPointer(bitPattern: Int(configuration.busyTimeout.seconds * 1000)))
         do {
             _ = try query("PRAGMA journal_mode = WAL", [])
             // Temporary tables (a large job's chunk lists) live in a file behind a 2 MiB cache, so

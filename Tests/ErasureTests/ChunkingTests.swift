@@ -111,5 +111,46 @@ extension ErasureTests {
             pool.stop()
             try await running.value
         }
+
+        @Test("on SQLite, enqueues wait less than a second while a large job commits chunk after chunk", arguments: [DatabaseEngine.sqlite])
+        func enqueuesNotStarved(_ engine: DatabaseEngine) async throws {
+            let harness = try await ErasureHarness.make(
+                engine, configuration: ErasureHarness.configuration(rowsPerStatement: 2_000, rowsPerTransaction: 4_000))
+            try await harness.execute("""
+                WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 120000)
+                INSERT INTO events_archive (id, visitor_key, event_type, page_url, ip_address, user_agent, occurred_at)
+                SELECT 2000000 + n, 'session-000005-1', 'page_view', '/', NULL, 'agent', CURRENT_TIMESTAMP FROM g
+                """)
+            let jid = try await harness.withConnection { connection in
+                _ = try connection.advanceArchiveWatermark(to: Date().addingTimeInterval(86_400))
+                return try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(ShopSample.customerKey(5)), mode: .delete)).jid
+            }
+            let pool = WorkerPool(
+                store: harness.database.store, handler: harness.handler, hasher: AuditKeyHasher(secret: Data("test".utf8)),
+                configuration: .init(workers: 1, pollInterval: .milliseconds(20), archiveDelay: .zero),
+                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            let running = Task { try await pool.run() }
+            func state() async throws -> JobState? { try await harness.withConnection { try $0.job(jid, tenant: nil)?.state } }
+            // Enqueue from another connection for as long as the job runs, timing each.
+            let deadline = ContinuousClock.now + .seconds(120)
+            let (slowest, enqueued) = try await harness.withConnection { connection -> (Duration, Int) in
+                var slowest: Duration = .zero
+                var enqueued = 0
+                while ContinuousClock.now < deadline {
+                    guard try connection.job(jid, tenant: nil)?.state != .done else { break }
+                    let started = ContinuousClock.now
+                    _ = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("waiting-\(enqueued)"), kind: .export))
+                    slowest = max(slowest, ContinuousClock.now - started)
+                    enqueued += 1
+                    Thread.sleep(forTimeInterval: 0.02)
+                }
+                return (slowest, enqueued)
+            }
+            #expect(try await state() == .done)
+            #expect(enqueued >= 5, "the job finished before the enqueues could be timed; make it larger")
+            #expect(slowest < .seconds(1), "an enqueue waited \(slowest) for the write lock")
+            pool.stop()
+            try await running.value
+        }
     }
 }

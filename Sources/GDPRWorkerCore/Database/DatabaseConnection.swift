@@ -26,6 +26,10 @@ public protocol DatabaseConnection: AnyObject {
     func commit() throws(DatabaseError)
     func rollback()
 
+    /// Between two transactions of one long job: gives the writers waiting for an engine's single
+    /// write lock a turn, so that a job committing chunk after chunk does not starve enqueues.
+    func yieldWriteLock()
+
     /// Whether the connection broke and must be replaced.
     var isBroken: Bool { get }
 
@@ -36,6 +40,9 @@ public protocol DatabaseConnection: AnyObject {
 }
 
 extension DatabaseConnection {
+    /// Engines whose writers do not exclude each other have nothing to yield.
+    public func yieldWriteLock() {}
+
     @discardableResult
     public func execute(_ sql: String, _ binds: SQLValue...) throws(DatabaseError) -> Int {
         try execute(sql, binds)

@@ -194,6 +194,7 @@ final class Worker: @unchecked Sendable {
                     throw DatabaseError(.conflict, "the job's lease was lost before a checkpoint")
                 }
                 try database.commit()
+                database.yieldWriteLock()
                 try database.begin()
                 guard try holdLeases(jobs, on: connection).count == jobs.count else {
                     throw DatabaseError(.conflict, "the job's lease was lost between checkpoints")
