@@ -17,7 +17,7 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(
         name: .customLong("archive-delay"),
-        help: ArgumentHelp("How long data takes to reach the archive, such as 5d, 36h or 0s. Env: GDPR_WORKER_ARCHIVE_DELAY.", valueName: "duration"))
+        help: ArgumentHelp("How long data takes to reach the archive, such as 5d, 36h or 0s (default: \(ArchiveCutoff.defaultDelay.humanReadable)). Env: GDPR_WORKER_ARCHIVE_DELAY.", valueName: "duration"))
     var archiveDelay: String?
 
     @Option(
@@ -28,13 +28,13 @@ struct GlobalOptions: ParsableArguments {
     @Option(
         name: .customLong("lock-timeout"),
         help: ArgumentHelp(
-            "How long a statement waits for a row the application holds locked before the job is retried later (PostgreSQL). Env: GDPR_WORKER_LOCK_TIMEOUT.",
+            "How long a statement waits for a row the application holds locked before the job is retried later (PostgreSQL; default: \(PostgresSessionSettings.defaultLockTimeout.humanReadable)). Env: GDPR_WORKER_LOCK_TIMEOUT.",
             valueName: "duration"))
     var lockTimeout: String?
 
     @Option(
         name: .customLong("statement-timeout"),
-        help: ArgumentHelp("How long one statement may run (PostgreSQL). Env: GDPR_WORKER_STATEMENT_TIMEOUT.", valueName: "duration"))
+        help: ArgumentHelp("How long one statement may run (PostgreSQL; default: \(PostgresSessionSettings.defaultStatementTimeout.humanReadable)). Env: GDPR_WORKER_STATEMENT_TIMEOUT.", valueName: "duration"))
     var statementTimeout: String?
 
     @Option(

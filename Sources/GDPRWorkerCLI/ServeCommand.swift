@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var worker: WorkerOptions
 
     @Option(help: ArgumentHelp("The address to listen on.", valueName: "host"))
-    var host = "127.0.0.1"
+    var host = APIServer.Configuration.defaultHost
 
     @Option(help: ArgumentHelp("The port to listen on.", valueName: "port"))
     var port = APIServer.Configuration.defaultPort
@@ -32,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
     var noWorker = false
 
     @Option(help: ArgumentHelp("Database connections for HTTP requests.", valueName: "n"))
-    var connections = 8
+    var connections = APIServer.Configuration.defaultConnections
 
     func run() async throws {
         let logger = try options.bootstrapLogging()

@@ -27,7 +27,7 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .customLong("export-dir"), help: ArgumentHelp("Where exports are. Env: GDPR_WORKER_EXPORT_DIR.", valueName: "path"))
     var exportDirectory: String?
 
-    @Option(name: .customLong("export-retention"), help: ArgumentHelp("How long exports are kept. Env: GDPR_WORKER_EXPORT_RETENTION.", valueName: "duration"))
+    @Option(name: .customLong("export-retention"), help: ArgumentHelp("How long exports are kept (default: \(ExportStore.Configuration.defaultRetention.humanReadable)). Env: GDPR_WORKER_EXPORT_RETENTION.", valueName: "duration"))
     var exportRetention: String?
 
     func run() async throws {

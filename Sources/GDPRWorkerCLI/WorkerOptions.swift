@@ -11,18 +11,18 @@ struct WorkerOptions: ParsableArguments {
     var batchSize: Int = WorkerPool.Configuration.defaultBatchSize
 
     @Option(help: ArgumentHelp("How long a job too large for a batch stays reserved without a heartbeat.", valueName: "duration"))
-    var lease: String = "60s"
+    var lease: String = WorkerPool.Configuration.defaultLease.humanReadable
 
     @Option(name: .customLong("shutdown-timeout"), help: ArgumentHelp("How long in-flight jobs get to finish after SIGTERM.", valueName: "duration"))
-    var shutdownTimeout: String = "30s"
+    var shutdownTimeout: String = WorkerPool.Configuration.defaultShutdownTimeout.humanReadable
 
     @Option(name: .customLong("poll-interval"), help: ArgumentHelp("How often idle workers look for work when no wake-up arrives.", valueName: "duration"))
-    var pollInterval: String = "1s"
+    var pollInterval: String = WorkerPool.Configuration.defaultPollInterval.humanReadable
 
-    @Option(name: .customLong("export-dir"), help: ArgumentHelp("Where export jobs write. Env: GDPR_WORKER_EXPORT_DIR.", valueName: "path"))
+    @Option(name: .customLong("export-dir"), help: ArgumentHelp("Where export jobs write (default: \(ExportStore.Configuration.defaultDirectory)). Env: GDPR_WORKER_EXPORT_DIR.", valueName: "path"))
     var exportDirectory: String?
 
-    @Option(name: .customLong("export-retention"), help: ArgumentHelp("How long exports are kept. Env: GDPR_WORKER_EXPORT_RETENTION.", valueName: "duration"))
+    @Option(name: .customLong("export-retention"), help: ArgumentHelp("How long exports are kept (default: \(ExportStore.Configuration.defaultRetention.humanReadable)). Env: GDPR_WORKER_EXPORT_RETENTION.", valueName: "duration"))
     var exportRetention: String?
 
     func poolConfiguration(engine: DatabaseEngine, archiveDelay: Duration, exitWhenIdle: Bool = false) throws(InputError) -> WorkerPool.Configuration {

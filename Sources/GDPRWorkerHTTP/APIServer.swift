@@ -22,10 +22,13 @@ public enum APIServer {
         /// How many finished jobs' statuses are kept in memory for pollers.
         public var statusCacheCapacity: Int
 
+        public static let defaultHost = "127.0.0.1"
         public static let defaultPort = 8080
+        /// Database connections the HTTP requests share.
+        public static let defaultConnections = 8
 
         public init(
-            host: String = "127.0.0.1", port: Int = Configuration.defaultPort, archiveDelay: Duration = ArchiveCutoff.defaultDelay,
+            host: String = Configuration.defaultHost, port: Int = Configuration.defaultPort, archiveDelay: Duration = ArchiveCutoff.defaultDelay,
             requiresArchiveWatermark: Bool = false, apiKeyCacheTTL: Duration = .seconds(5), statusCacheCapacity: Int = 10_000
         ) {
             self.host = host

@@ -60,22 +60,21 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
     }
 
     public func enqueue(_ request: EnqueueRequest) throws(DatabaseError) -> EnqueueResult {
-        let (insert, binds) = request.insertStatement { "?\($0)" }
         guard request.deduplicate else {
-            return EnqueueResult(jid: try sqlite.queryFirst(insert, binds).required("jid").jobID(), deduplicated: false)
+            return EnqueueResult(jid: try sqlite.firstRow(request.insertQuery).required("jid").jobID(), deduplicated: false)
         }
         do {
             // BEGIN IMMEDIATE holds the write lock, so the check and the insert cannot interleave with another request's.
             return try sqlite.transaction {
-                if let existing = try sqlite.queryFirst("""
+                if let existing = try sqlite.firstRow("""
                     SELECT jid FROM gdpr_jobs
-                     WHERE tenant = ?1 AND kind = ?2 AND mode = ?3 AND customer_key = ?4 AND state = 'pending' AND NOT \(Self.held)
+                     WHERE \(request.sameRequest) AND state = 'pending' AND NOT \(Rules.held(now: nil))
                      ORDER BY created_at LIMIT 1
-                    """, Array(binds.prefix(4)))
+                    """)
                 {
                     return EnqueueResult(jid: try existing.jobID(), deduplicated: true)
                 }
-                return EnqueueResult(jid: try sqlite.queryFirst(insert, binds).required("jid").jobID(), deduplicated: false)
+                return EnqueueResult(jid: try sqlite.firstRow(request.insertQuery).required("jid").jobID(), deduplicated: false)
             }
         } catch let error as DatabaseError {
             throw error
@@ -85,20 +84,12 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
     }
 
     public func job(_ jid: JobID, tenant: Tenant?) throws(DatabaseError) -> Job? {
-        guard let row = try sqlite.queryFirst("""
-            SELECT jid, tenant, kind, mode, CASE WHEN \(Self.held) THEN 'running' ELSE 'pending' END AS state, attempts, max_attempts,
-                   created_at, legal_due_at, run_at, started_at, NULL AS finished_at, last_error, NULL AS keys, erased_so_far AS tables
-              FROM gdpr_jobs WHERE jid = ?1 AND (?2 IS NULL OR tenant = ?2)
-            UNION ALL
-            SELECT a.jid, a.tenant, a.kind, a.mode, 'done', a.attempts, a.max_attempts, a.created_at, a.legal_due_at, NULL,
-                   a.started_at, a.finished_at, NULL, a.linked_keys + 1, a.tables
-              FROM gdpr_audit a WHERE a.jid = ?1 AND (?2 IS NULL OR a.tenant = ?2)
-            UNION ALL
-            SELECT jid, tenant, kind, mode, 'failed', attempts, max_attempts, created_at, legal_due_at, NULL, started_at,
-                   failed_at, reason, NULL, erased_so_far
-              FROM gdpr_jobs_failed WHERE jid = ?1 AND (?2 IS NULL OR tenant = ?2)
-            LIMIT 1
-            """, [.text(jid.description), .optional(tenant?.name)])
+        guard let row = try sqlite.firstRow("""
+            SELECT jid, tenant, kind, mode, state, attempts, max_attempts, created_at, legal_due_at, run_at, started_at, finished_at,
+                   last_error, keys, tables
+              FROM gdpr_job_status WHERE jid = \(jid.description) AND (\(tenant?.name) IS NULL OR tenant = \(tenant?.name))
+             LIMIT 1
+            """)
         else { return nil }
         do {
             return try Job(row: row)
@@ -111,22 +102,7 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         Date()
     }
 
-    /// A job a worker holds: claimed, its lease not expired. (Every live job's `state` is
-    /// 'pending'; a claim rewrites no indexed column.)
-    static let held = "(locked_by IS NOT NULL AND locked_until > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
-
-    /// The eligibility condition of a claim: not held (an expired lease frees the job), its
-    /// attempts not used up, its run time reached (?1), and for remove jobs the archive cutoff
-    /// (?2) and, when the data map archives (?3), the sweep's watermark.
-    private static let eligible = """
-        state = 'pending' AND (locked_until IS NULL OR locked_until <= ?1) AND attempts < max_attempts AND run_at <= ?1
-        AND (kind = 'export' OR (created_at <= ?2
-             AND (NOT ?3 OR created_at <= coalesce((SELECT value FROM gdpr_settings WHERE name = 'archive_watermark'), ''))))
-        """
-
-    private static func eligibility(_ request: ClaimRequest, now: Date) -> [SQLValue] {
-        [.timestamp(now), .timestamp(now.addingTimeInterval(-request.cutoff.delay.seconds)), .bool(request.cutoff.requiresWatermark), .int(request.limit)]
-    }
+    private typealias Rules = SQLiteQueueRules
 
     /// One short IMMEDIATE transaction: the write lock is held for the claim alone, and the commit
     /// skips the WAL's fsync (`synchronous = NORMAL` for it), since a claim lost to a power cut
@@ -137,25 +113,25 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
             try sqlite.executeScript("PRAGMA synchronous = NORMAL")
             defer { try? sqlite.executeScript("PRAGMA synchronous = FULL") }
             return try sqlite.transaction {
-                let rows = try sqlite.query("""
+                let rows = try sqlite.rows("""
                     UPDATE gdpr_jobs
-                       SET attempts = attempts + 1, locked_by = ?5, locked_until = ?6, started_at = coalesce(started_at, ?1)
-                     WHERE jid IN (SELECT jid FROM gdpr_jobs WHERE \(Self.eligible) ORDER BY run_at LIMIT ?4)
+                       SET attempts = attempts + 1, locked_by = \(request.worker), locked_until = \(now.addingTimeInterval(request.lease.seconds)),
+                           started_at = coalesce(started_at, \(now))
+                     WHERE jid IN (SELECT jid FROM gdpr_jobs WHERE \(Rules.claimable(by: request.cutoff, now: now)) ORDER BY run_at
+                                   LIMIT \(request.limit))
                     RETURNING jid, tenant, kind, mode, customer_key, attempts AS attempt, max_attempts, created_at, legal_due_at, started_at,
                               erased_so_far
-                    """,
-                    Self.eligibility(request, now: now) + [.text(request.worker), .timestamp(now.addingTimeInterval(request.lease.seconds))])
+                    """)
                 return try ClaimedJob.decode(rows) { unreadable throws(DatabaseError) in
-                    try sqlite.execute("""
-                        INSERT OR REPLACE INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
-                                                                 legal_due_at, started_at, failed_at, worker, reason, erased_so_far)
+                    try sqlite.run("""
+                        INSERT OR REPLACE INTO gdpr_jobs_failed (\(sql: Rules.failedColumns))
                         SELECT jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
-                               coalesce(started_at, ?3), ?3, ?2, ?4, erased_so_far
-                          FROM gdpr_jobs WHERE jid IN (SELECT value FROM json_each(?1)) AND locked_by = ?2
-                        """, [.textArray(unreadable), .text(request.worker), .timestamp(now), .text(ClaimedJob.unreadableReason)])
-                    try sqlite.execute(
-                        "DELETE FROM gdpr_jobs WHERE jid IN (SELECT value FROM json_each(?1)) AND locked_by = ?2",
-                        [.textArray(unreadable), .text(request.worker)])
+                               coalesce(started_at, \(now)), \(now), \(request.worker), \(ClaimedJob.unreadableReason), erased_so_far
+                          FROM gdpr_jobs WHERE jid IN (SELECT value FROM json_each(\(unreadable))) AND locked_by = \(request.worker)
+                        """)
+                    try sqlite.run("""
+                        DELETE FROM gdpr_jobs WHERE jid IN (SELECT value FROM json_each(\(unreadable))) AND locked_by = \(request.worker)
+                        """)
                 }
             }
         } catch {
@@ -165,11 +141,12 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
 
     public func holdLeases(_ jids: [JobID], worker: String, lease: Duration?, now: Date?) throws(DatabaseError) -> Set<JobID> {
         // The enclosing BEGIN IMMEDIATE already holds the database's only write lock.
-        let rows = try sqlite.query("""
-            UPDATE gdpr_jobs SET locked_until = coalesce(?3, locked_until)
-             WHERE jid IN (SELECT value FROM json_each(?1)) AND locked_by = ?2
+        let until = lease.map { (now ?? Date()).addingTimeInterval($0.seconds) }
+        let rows = try sqlite.rows("""
+            UPDATE gdpr_jobs SET locked_until = coalesce(\(until), locked_until)
+             WHERE jid IN (SELECT value FROM json_each(\(jids.map(\.description)))) AND locked_by = \(worker)
             RETURNING jid
-            """, [.textArray(jids.map(\.description)), .text(worker), .optional(lease.map { (now ?? Date()).addingTimeInterval($0.seconds) })])
+            """)
         return Set(try rows.map { row throws(DatabaseError) in try row.jobID() })
     }
 
@@ -179,16 +156,18 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         // leaves the queue if its lease is this worker's, and its audit record copies the queue
         // row's own bookkeeping.
         let batch = Self.completionsJSON(completions)
-        try sqlite.execute("""
+        try sqlite.run("""
             INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten,
                                     attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker, tables)
-            SELECT j.jid, j.tenant, j.kind, j.mode, json_extract(c.value, '$[1]'), json_extract(c.value, '$[2]'), json_extract(c.value, '$[3]'), json_extract(c.value, '$[4]'), json_extract(c.value, '$[5]'),
-                   j.attempts, j.max_attempts, j.created_at, j.legal_due_at, coalesce(j.started_at, json_extract(c.value, '$[6]')), ?3, ?2, json_extract(c.value, '$[7]')
-              FROM json_each(?1) c JOIN gdpr_jobs j ON j.jid = json_extract(c.value, '$[0]') AND j.locked_by = ?2
-            """, [.text(batch), .text(worker), .timestamp(now ?? Date())])
-        return try sqlite.execute(
-            "DELETE FROM gdpr_jobs WHERE jid IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND locked_by = ?2",
-            [.text(batch), .text(worker)])
+            SELECT j.jid, j.tenant, j.kind, j.mode, json_extract(c.value, '$[1]'), json_extract(c.value, '$[2]'),
+                   json_extract(c.value, '$[3]'), json_extract(c.value, '$[4]'), json_extract(c.value, '$[5]'),
+                   j.attempts, j.max_attempts, j.created_at, j.legal_due_at, coalesce(j.started_at, json_extract(c.value, '$[6]')),
+                   \(now ?? Date()), \(worker), json_extract(c.value, '$[7]')
+              FROM json_each(\(batch)) c JOIN gdpr_jobs j ON j.jid = json_extract(c.value, '$[0]') AND j.locked_by = \(worker)
+            """)
+        return try sqlite.run("""
+            DELETE FROM gdpr_jobs WHERE jid IN (SELECT json_extract(value, '$[0]') FROM json_each(\(batch))) AND locked_by = \(worker)
+            """)
     }
 
     /// `[[jid, key hash, linked keys, tables, rows, fields, started at, per-table counts], …]`:
@@ -208,14 +187,12 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
 
     public func retry(_ job: ClaimedJob, worker: String, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool {
         let now = now ?? Date()
-        return try sqlite.execute("""
+        return try sqlite.run("""
             UPDATE gdpr_jobs
-               SET attempts = ?3, run_at = ?4, started_at = coalesce(started_at, ?5), last_error = ?6,
-                   locked_by = NULL, locked_until = NULL
-             WHERE jid = ?1 AND locked_by = ?2
-            """,
-            [.text(job.jid.description), .text(worker), .int(job.attempt), .timestamp(now.addingTimeInterval(delay.seconds)), .timestamp(now), .text(reason)]
-        ) == 1
+               SET attempts = \(job.attempt), run_at = \(now.addingTimeInterval(delay.seconds)), started_at = coalesce(started_at, \(now)),
+                   last_error = \(reason), locked_by = NULL, locked_until = NULL
+             WHERE jid = \(job.jid.description) AND locked_by = \(worker)
+            """) == 1
     }
 
     public func fail(_ job: ClaimedJob, worker: String, reason: String, now: Date?) throws(DatabaseError) -> Bool {
@@ -224,15 +201,14 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
             // A savepoint, not a transaction: the pool fails jobs inside its group's transaction too.
             // A failed record of the same jid, from a run an operator retried, is replaced.
             return try sqlite.savepoint("gdpr_fail") {
-                let moved = try sqlite.execute("""
-                    INSERT OR REPLACE INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
-                                                             legal_due_at, started_at, failed_at, worker, reason, erased_so_far)
-                    SELECT jid, tenant, kind, mode, customer_key, ?3, max_attempts, created_at, legal_due_at, coalesce(started_at, ?4), ?4, ?2, ?5,
-                           erased_so_far
-                      FROM gdpr_jobs WHERE jid = ?1 AND locked_by = ?2
-                    """, [.text(job.jid.description), .text(worker), .int(job.attempt), .timestamp(now), .text(reason)])
+                let moved = try sqlite.run("""
+                    INSERT OR REPLACE INTO gdpr_jobs_failed (\(sql: Rules.failedColumns))
+                    SELECT jid, tenant, kind, mode, customer_key, \(job.attempt), max_attempts, created_at, legal_due_at,
+                           coalesce(started_at, \(now)), \(now), \(worker), \(reason), erased_so_far
+                      FROM gdpr_jobs WHERE jid = \(job.jid.description) AND locked_by = \(worker)
+                    """)
                 guard moved == 1 else { return false }
-                try sqlite.execute("DELETE FROM gdpr_jobs WHERE jid = ?1", [.text(job.jid.description)])
+                try sqlite.run("DELETE FROM gdpr_jobs WHERE jid = \(job.jid.description)")
                 return true
             }
         } catch {
@@ -241,9 +217,7 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
     }
 
     public func recordProgress(_ jid: JobID, worker: String, erasedSoFar: String) throws(DatabaseError) -> Bool {
-        try sqlite.execute(
-            "UPDATE gdpr_jobs SET erased_so_far = ?3 WHERE jid = ?1 AND locked_by = ?2",
-            [.text(jid.description), .text(worker), .text(erasedSoFar)]) == 1
+        try sqlite.run("UPDATE gdpr_jobs SET erased_so_far = \(erasedSoFar) WHERE jid = \(jid.description) AND locked_by = \(worker)") == 1
     }
 
     public func retryFailed(_ jid: JobID, tenant: Tenant?, now: Date?) throws(DatabaseError) -> OperatorRetry {
@@ -251,14 +225,14 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         // client's poll goes on and its audit record will count everything.
         do {
             let moved = try sqlite.transaction {
-                let moved = try sqlite.execute("""
+                let moved = try sqlite.run("""
                     INSERT INTO gdpr_jobs (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, run_at, started_at,
                                            last_error, erased_so_far)
-                    SELECT jid, tenant, kind, mode, customer_key, 0, max_attempts, created_at, ?3, started_at,
+                    SELECT jid, tenant, kind, mode, customer_key, 0, max_attempts, created_at, \(now ?? Date()), started_at,
                            'operator_retry: ' || reason, erased_so_far
-                      FROM gdpr_jobs_failed WHERE jid = ?1 AND (?2 IS NULL OR tenant = ?2)
-                    """, [.text(jid.description), .optional(tenant?.name), .timestamp(now ?? Date())])
-                if moved == 1 { try sqlite.execute("DELETE FROM gdpr_jobs_failed WHERE jid = ?1", [.text(jid.description)]) }
+                      FROM gdpr_jobs_failed WHERE jid = \(jid.description) AND (\(tenant?.name) IS NULL OR tenant = \(tenant?.name))
+                    """)
+                if moved == 1 { try sqlite.run("DELETE FROM gdpr_jobs_failed WHERE jid = \(jid.description)") }
                 return moved
             }
             if moved == 1 { return .retried }
@@ -270,17 +244,18 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
 
     public func release(_ jids: [JobID], worker: String) throws(DatabaseError) -> Int {
         guard !jids.isEmpty else { return 0 }
-        return try sqlite.execute("""
+        return try sqlite.run("""
             UPDATE gdpr_jobs SET attempts = max(attempts - 1, 0), locked_by = NULL, locked_until = NULL
-             WHERE jid IN (SELECT value FROM json_each(?1)) AND locked_by = ?2
-            """, [.textArray(jids.map(\.description)), .text(worker)])
+             WHERE jid IN (SELECT value FROM json_each(\(jids.map(\.description)))) AND locked_by = \(worker)
+            """)
     }
 
     public func extendLeases(workers: [String], lease: Duration, now: Date?) throws(DatabaseError) -> Int {
         guard !workers.isEmpty else { return 0 }
-        return try sqlite.execute("""
-            UPDATE gdpr_jobs SET locked_until = ?2 WHERE locked_by IN (SELECT value FROM json_each(?1))
-            """, [.textArray(workers), .timestamp((now ?? Date()).addingTimeInterval(lease.seconds))])
+        return try sqlite.run("""
+            UPDATE gdpr_jobs SET locked_until = \((now ?? Date()).addingTimeInterval(lease.seconds))
+             WHERE locked_by IN (SELECT value FROM json_each(\(workers)))
+            """)
     }
 
     public func rescueExpired(now: Date?, retryDelay: Duration) throws(DatabaseError) -> RescueReport {
@@ -288,26 +263,24 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         do {
             return try sqlite.transaction {
                 // Workers of processes that announced no presence, or whose presence is gone.
-                let holders = try sqlite.query(
-                    "SELECT DISTINCT locked_by FROM gdpr_jobs WHERE locked_by IS NOT NULL AND locked_until >= ?1", [.timestamp(now)]
+                let holders = try sqlite.rows(
+                    "SELECT DISTINCT locked_by FROM gdpr_jobs WHERE locked_by IS NOT NULL AND locked_until >= \(now)"
                 ).compactMap { $0.optionalString("locked_by") }
                 let gone = holders.filter { !SQLiteWorkerPresence.isHeld(processID: SQLiteWorkerPresence.processID(ofWorker: $0), database: sqlite.path) }
-                let rescuable = "locked_by IS NOT NULL AND (locked_until < ?1 OR locked_by IN (SELECT value FROM json_each(?2)))"
-                let binds: [SQLValue] = [.timestamp(now), .textArray(gone)]
-                let failed = try sqlite.execute("""
-                    INSERT OR REPLACE INTO gdpr_jobs_failed (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at,
-                                                  legal_due_at, started_at, failed_at, worker, reason, erased_so_far)
+                let abandoned = Rules.abandoned(now: now, goneWorkers: gone)
+                let failed = try sqlite.run("""
+                    INSERT OR REPLACE INTO gdpr_jobs_failed (\(sql: Rules.failedColumns))
                     SELECT jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
-                           coalesce(started_at, ?1), ?1, locked_by, 'lease_expired: the worker stopped responding on its last attempt',
+                           coalesce(started_at, \(now)), \(now), locked_by, 'lease_expired: the worker stopped responding on its last attempt',
                            erased_so_far
-                      FROM gdpr_jobs WHERE \(rescuable) AND attempts >= max_attempts
-                    """, binds)
-                try sqlite.execute("DELETE FROM gdpr_jobs WHERE \(rescuable) AND attempts >= max_attempts", binds)
-                let requeued = try sqlite.execute("""
-                    UPDATE gdpr_jobs SET locked_by = NULL, locked_until = NULL, run_at = ?3,
+                      FROM gdpr_jobs WHERE \(abandoned) AND attempts >= max_attempts
+                    """)
+                try sqlite.run("DELETE FROM gdpr_jobs WHERE \(abandoned) AND attempts >= max_attempts")
+                let requeued = try sqlite.run("""
+                    UPDATE gdpr_jobs SET locked_by = NULL, locked_until = NULL, run_at = \(now.addingTimeInterval(retryDelay.seconds)),
                                          last_error = 'lease_expired: the worker stopped responding'
-                     WHERE \(rescuable)
-                    """, binds + [.timestamp(now.addingTimeInterval(retryDelay.seconds))])
+                     WHERE \(abandoned)
+                    """)
                 return RescueReport(requeued: requeued, failed: failed)
             }
         } catch {
@@ -319,21 +292,20 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
     public func vacuumQueue() throws(DatabaseError) {}
 
     public func setting(_ name: String) throws(DatabaseError) -> String? {
-        try sqlite.queryFirst("SELECT value FROM gdpr_settings WHERE name = ?1", [.text(name)])?.optionalString("value")
+        try sqlite.firstRow("SELECT value FROM gdpr_settings WHERE name = \(name)")?.optionalString("value")
     }
 
     public func insertSettingIfAbsent(_ name: String, value: String) throws(DatabaseError) -> String {
-        try sqlite.execute("INSERT INTO gdpr_settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING", [.text(name), .text(value)])
+        try sqlite.run("INSERT INTO gdpr_settings (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO NOTHING")
         return try setting(name) ?? value
     }
 
     public func writeSetting(_ name: String, value: String?) throws(DatabaseError) {
         guard let value else {
-            _ = try sqlite.execute("DELETE FROM gdpr_settings WHERE name = ?1", [.text(name)])
+            try sqlite.run("DELETE FROM gdpr_settings WHERE name = \(name)")
             return
         }
-        _ = try sqlite.execute(
-            "INSERT INTO gdpr_settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value", [.text(name), .text(value)])
+        try sqlite.run("INSERT INTO gdpr_settings (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
     }
 
     // MARK: Internals

@@ -22,31 +22,4 @@ extension SQLiteJobStoreConnection {
         try sqlite.query("SELECT id, tenant, name, created_at, revoked_at FROM gdpr_api_keys ORDER BY created_at DESC, id", [])
             .map(APIKeyRecord.init(row:))
     }
-
-    public func statistics(cutoff: ArchiveCutoff, now: Date?) throws(DatabaseError) -> QueueStatistics {
-        let now = now ?? Date()
-        let row = try sqlite.queryFirst("""
-            WITH live AS (
-                SELECT CASE WHEN locked_by IS NOT NULL AND locked_until > ?1 THEN 'running' ELSE 'pending' END AS state, created_at, legal_due_at,
-                       kind = 'export' OR (created_at <= ?2
-                           AND (NOT ?3 OR created_at <= coalesce((SELECT value FROM gdpr_settings WHERE name = 'archive_watermark'), ''))) AS eligible
-                  FROM gdpr_jobs
-            )
-            SELECT coalesce(sum(state = 'pending' AND NOT eligible), 0) AS waiting,
-                   coalesce(sum(state = 'pending' AND eligible), 0) AS eligible,
-                   coalesce(sum(state = 'running'), 0) AS running,
-                   min(CASE WHEN state = 'pending' AND eligible THEN created_at END) AS oldest_created_at,
-                   coalesce(sum(legal_due_at < ?1), 0) AS past_due,
-                   coalesce(sum(legal_due_at >= ?1 AND legal_due_at < ?4), 0) AS near_due,
-                   (SELECT count(*) FROM gdpr_jobs_failed) AS failed
-              FROM live
-            """,
-            [
-                .timestamp(now), .timestamp(now.addingTimeInterval(-cutoff.delay.seconds)), .bool(cutoff.requiresWatermark),
-                .timestamp(now.addingTimeInterval(QueueStatistics.nearDueWindow.seconds)),
-            ])
-        var statistics = try QueueStatistics(row: row.required("statistics"))
-        statistics.oldestEligibleAge = row?.optionalDate("oldest_created_at").map { max(0, now.timeIntervalSince($0)) } ?? 0
-        return statistics
-    }
 }

@@ -21,17 +21,22 @@ public struct EnqueueRequest: Sendable {
 }
 
 extension EnqueueRequest {
-    /// The INSERT of this request, with the engine's placeholder style (`$1` or `?1`), and its arguments.
-    /// Columns the request leaves unset are left to the table's defaults, exactly as an SQL enqueue does.
-    public func insertStatement(placeholder: (Int) -> String) -> (sql: String, binds: [SQLValue]) {
-        var columns = ["tenant", "kind", "mode", "customer_key"]
-        var binds: [SQLValue] = [.text(tenant.name), .text(kind.rawValue), .text(mode.rawValue), .text(customerKey.rawValue)]
-        if let maxAttempts {
-            columns.append("max_attempts")
-            binds.append(.int(maxAttempts))
-        }
-        let values = (1...binds.count).map(placeholder).joined(separator: ", ")
-        return ("INSERT INTO gdpr_jobs (\(columns.joined(separator: ", "))) VALUES (\(values)) RETURNING jid", binds)
+    /// The INSERT of this request. Columns the request leaves unset are left to the table's
+    /// defaults, exactly as an SQL enqueue does.
+    public var insertQuery: SQLQuery {
+        var query: SQLQuery = "INSERT INTO gdpr_jobs (tenant, kind, mode, customer_key"
+        query.append(sql: maxAttempts == nil ? "" : ", max_attempts")
+        query.append("""
+            ) VALUES (\(tenant.name), \(kind.rawValue), \(mode.rawValue), \(customerKey.rawValue)
+            """)
+        if let maxAttempts { query.append(", \(maxAttempts)") }
+        query.append(sql: ") RETURNING jid")
+        return query
+    }
+
+    /// The condition a deduplicated request matches: a live job of the same tenant, kind, mode and key.
+    public var sameRequest: SQLQuery {
+        "tenant = \(tenant.name) AND kind = \(kind.rawValue) AND mode = \(mode.rawValue) AND customer_key = \(customerKey.rawValue)"
     }
 }
 

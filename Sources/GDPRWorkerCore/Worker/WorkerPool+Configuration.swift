@@ -23,10 +23,11 @@ extension WorkerPool {
         public static let defaultBatchSize = 500
         public static let defaultLease: Duration = .seconds(60)
         public static let defaultShutdownTimeout: Duration = .seconds(30)
+        public static let defaultPollInterval: Duration = .seconds(1)
         public static let defaultVacuumThreshold = 20_000
 
         public init(
-            workers: Int = 4, batchSize: Int = Configuration.defaultBatchSize, pollInterval: Duration = .seconds(1),
+            workers: Int = 4, batchSize: Int = Configuration.defaultBatchSize, pollInterval: Duration = Configuration.defaultPollInterval,
             lease: Duration = Configuration.defaultLease, shutdownTimeout: Duration = Configuration.defaultShutdownTimeout,
             archiveDelay: Duration = ArchiveCutoff.defaultDelay, retryBackoff: RetryBackoff = .jobs,
             reconnectBackoff: RetryBackoff = .reconnect, vacuumThreshold: Int = Configuration.defaultVacuumThreshold,

@@ -1,0 +1,46 @@
+import Foundation
+import GDPRWorkerCore
+
+/// The queue's rules on SQLite, each written once and read by every statement that needs it:
+/// claims, statistics, deduplication and rescue. (A job's status is the `gdpr_job_status` view.)
+/// Times are the local clock's: every worker of an SQLite queue runs on one host.
+enum SQLiteQueueRules {
+    /// A job a worker holds: claimed, its lease not expired. (Every live job's `state` is
+    /// 'pending'; a claim rewrites no indexed column.)
+    static func held(now: Date?) -> SQLQuery {
+        guard let now else { return "(locked_by IS NOT NULL AND locked_until > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))" }
+        return "(locked_by IS NOT NULL AND locked_until > \(now))"
+    }
+
+    /// The archive cutoff (`ArchiveCutoff`): an export may run at once; a remove job once its
+    /// creation is older than the delay and, when the data map archives, the sweep's watermark
+    /// has passed it.
+    static func released(by cutoff: ArchiveCutoff, now: Date) -> SQLQuery {
+        """
+        (kind = 'export' OR (created_at <= \(now.addingTimeInterval(-cutoff.delay.seconds))
+             AND (NOT \(cutoff.requiresWatermark)
+                  OR created_at <= coalesce((SELECT value FROM gdpr_settings WHERE name = \(ArchiveCutoff.watermarkSetting)), ''))))
+        """
+    }
+
+    /// What a claim may take: not held (an expired lease frees the job), its attempts not used
+    /// up, its run time reached, and released by the archive cutoff.
+    static func claimable(by cutoff: ArchiveCutoff, now: Date) -> SQLQuery {
+        """
+        state = 'pending' AND (locked_until IS NULL OR locked_until <= \(now)) AND attempts < max_attempts AND run_at <= \(now)
+        AND \(released(by: cutoff, now: now))
+        """
+    }
+
+    /// The live jobs whose worker is gone: the lease expired, or the worker belongs to one of
+    /// `goneWorkers`, whose process holds no presence lock (`SQLiteWorkerPresence`).
+    static func abandoned(now: Date, goneWorkers: [String]) -> SQLQuery {
+        "locked_by IS NOT NULL AND (locked_until < \(now) OR locked_by IN (SELECT value FROM json_each(\(goneWorkers))))"
+    }
+
+    /// The columns of `gdpr_jobs_failed`, in the order the statements that fill it select them.
+    static let failedColumns = """
+        jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at, started_at, failed_at, worker, reason,
+        erased_so_far
+        """
+}
