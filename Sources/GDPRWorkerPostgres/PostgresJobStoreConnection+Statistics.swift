@@ -3,11 +3,11 @@ import GDPRWorkerCore
 
 extension PostgresJobStoreConnection {
     public func statistics(cutoff: ArchiveCutoff, now: Date?) throws(DatabaseError) -> QueueStatistics {
-        let clock = PostgresQueueRules.clock(now)
+        let clock = engineRules.clock(now)
         let row = try postgres.firstRow("""
             WITH live AS (
-                SELECT CASE WHEN \(PostgresQueueRules.held(now: now)) THEN 'running' ELSE 'pending' END AS state,
-                       created_at, legal_due_at, \(PostgresQueueRules.released(by: cutoff, now: now)) AS eligible
+                SELECT CASE WHEN \(engineRules.held(now: now)) THEN 'running' ELSE 'pending' END AS state,
+                       created_at, legal_due_at, \(engineRules.released(by: cutoff, now: now)) AS eligible
                   FROM gdpr_jobs
             )
             SELECT count(*) FILTER (WHERE state = 'pending' AND NOT eligible) AS waiting,

@@ -3,22 +3,22 @@ import GDPRWorkerCore
 
 /// The queue's rules on PostgreSQL, each written once and read by every statement that needs it:
 /// claims, statistics, deduplication and rescue. (A job's status is the `gdpr_job_status` view.)
-enum PostgresQueueRules {
+struct PostgresQueueRules: QueueRules {
     /// The time a statement runs at: the caller's clock in tests, else the server's.
-    static func clock(_ now: Date?) -> SQLQuery {
+    func clock(_ now: Date?) -> SQLQuery {
         "coalesce(\(now)::timestamptz, now())"
     }
 
     /// A job a worker holds: claimed, its lease not expired. (Every live job's `state` is
     /// 'pending'; a claim changes no indexed column, so that it is an in-place update.)
-    static func held(now: Date?) -> SQLQuery {
+    func held(now: Date?) -> SQLQuery {
         "(locked_by IS NOT NULL AND locked_until > \(clock(now)))"
     }
 
     /// The archive cutoff (`ArchiveCutoff`): an export may run at once; a remove job once its
     /// creation is older than the delay and, when the data map archives, the sweep's watermark
     /// has passed it.
-    static func released(by cutoff: ArchiveCutoff, now: Date?) -> SQLQuery {
+    func released(by cutoff: ArchiveCutoff, now: Date?) -> SQLQuery {
         """
         (kind = 'export' OR (
              created_at <= \(clock(now)) - make_interval(secs => \(cutoff.delay.seconds)::float8)
@@ -29,7 +29,7 @@ enum PostgresQueueRules {
 
     /// What a claim may take: not held (a lease that expired frees the job), its attempts not used
     /// up, its run time reached, and released by the archive cutoff.
-    static func claimable(by cutoff: ArchiveCutoff, now: Date?) -> SQLQuery {
+    func claimable(by cutoff: ArchiveCutoff, now: Date?) -> SQLQuery {
         """
         state = 'pending' AND (locked_until IS NULL OR locked_until <= \(clock(now))) AND attempts < max_attempts
         AND run_at <= \(clock(now)) AND \(released(by: cutoff, now: now))
@@ -38,7 +38,7 @@ enum PostgresQueueRules {
 
     /// The live jobs whose worker is gone: the lease expired, or the worker's process holds no
     /// presence lock (`PostgresWorkerPresence`), so they are rescued before the lease runs out.
-    static func abandoned(now: Date?) -> SQLQuery {
+    func abandoned(now: Date?) -> SQLQuery {
         """
         locked_by IS NOT NULL
         AND (locked_until < \(clock(now))
@@ -47,6 +47,11 @@ enum PostgresQueueRules {
                   WHERE locktype = 'advisory' AND classid = \(sql: String(PostgresWorkerPresence.lockClass)) AND objsubid = 2 AND granted
                     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())))
         """
+    }
+
+    /// One request at a time per tenant and key, until the transaction ends.
+    func serialiseEnqueue(of request: EnqueueRequest) -> SQLQuery? {
+        "SELECT pg_advisory_xact_lock(hashtextextended(\(request.tenant.name) || '/' || \(request.customerKey.rawValue), 0))"
     }
 
     /// The columns of `gdpr_jobs_failed` and the values a failing job's queue row gives them;

@@ -6,8 +6,8 @@ extension SQLiteJobStoreConnection {
         let now = now ?? Date()
         let row = try sqlite.firstRow("""
             WITH live AS (
-                SELECT CASE WHEN \(SQLiteQueueRules.held(now: now)) THEN 'running' ELSE 'pending' END AS state, created_at, legal_due_at,
-                       \(SQLiteQueueRules.released(by: cutoff, now: now)) AS eligible
+                SELECT CASE WHEN \(engineRules.held(now: now)) THEN 'running' ELSE 'pending' END AS state, created_at, legal_due_at,
+                       \(engineRules.released(by: cutoff, now: now)) AS eligible
                   FROM gdpr_jobs
             )
             SELECT coalesce(sum(state = 'pending' AND NOT eligible), 0) AS waiting,

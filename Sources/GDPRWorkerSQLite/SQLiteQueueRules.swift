@@ -4,10 +4,19 @@ import GDPRWorkerCore
 /// The queue's rules on SQLite, each written once and read by every statement that needs it:
 /// claims, statistics, deduplication and rescue. (A job's status is the `gdpr_job_status` view.)
 /// Times are the local clock's: every worker of an SQLite queue runs on one host.
-enum SQLiteQueueRules {
+struct SQLiteQueueRules: QueueRules {
+    func clock(_ now: Date?) -> SQLQuery {
+        "\(now ?? Date())"
+    }
+
+    /// `BEGIN IMMEDIATE` already holds the database's only write lock.
+    func serialiseEnqueue(of request: EnqueueRequest) -> SQLQuery? {
+        nil
+    }
+
     /// A job a worker holds: claimed, its lease not expired. (Every live job's `state` is
     /// 'pending'; a claim rewrites no indexed column.)
-    static func held(now: Date?) -> SQLQuery {
+    func held(now: Date?) -> SQLQuery {
         guard let now else { return "(locked_by IS NOT NULL AND locked_until > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))" }
         return "(locked_by IS NOT NULL AND locked_until > \(now))"
     }
@@ -15,7 +24,7 @@ enum SQLiteQueueRules {
     /// The archive cutoff (`ArchiveCutoff`): an export may run at once; a remove job once its
     /// creation is older than the delay and, when the data map archives, the sweep's watermark
     /// has passed it.
-    static func released(by cutoff: ArchiveCutoff, now: Date) -> SQLQuery {
+    func released(by cutoff: ArchiveCutoff, now: Date) -> SQLQuery {
         """
         (kind = 'export' OR (created_at <= \(now.addingTimeInterval(-cutoff.delay.seconds))
              AND (NOT \(cutoff.requiresWatermark)
@@ -25,7 +34,7 @@ enum SQLiteQueueRules {
 
     /// What a claim may take: not held (an expired lease frees the job), its attempts not used
     /// up, its run time reached, and released by the archive cutoff.
-    static func claimable(by cutoff: ArchiveCutoff, now: Date) -> SQLQuery {
+    func claimable(by cutoff: ArchiveCutoff, now: Date) -> SQLQuery {
         """
         state = 'pending' AND (locked_until IS NULL OR locked_until <= \(now)) AND attempts < max_attempts AND run_at <= \(now)
         AND \(released(by: cutoff, now: now))
@@ -34,7 +43,7 @@ enum SQLiteQueueRules {
 
     /// The live jobs whose worker is gone: the lease expired, or the worker belongs to one of
     /// `goneWorkers`, whose process holds no presence lock (`SQLiteWorkerPresence`).
-    static func abandoned(now: Date, goneWorkers: [String]) -> SQLQuery {
+    func abandoned(now: Date, goneWorkers: [String]) -> SQLQuery {
         "locked_by IS NOT NULL AND (locked_until < \(now) OR locked_by IN (SELECT value FROM json_each(\(goneWorkers))))"
     }
 

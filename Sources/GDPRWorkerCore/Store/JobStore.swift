@@ -23,6 +23,9 @@ public protocol JobStore: Sendable {
 public protocol JobStoreConnection: AnyObject {
     var database: any DatabaseConnection { get }
 
+    /// The engine's SQL for the queue's rules, read by the shared statements.
+    var rules: any QueueRules { get }
+
     /// Applies the migrations this binary carries that the database lacks, up to `version` when
     /// given (a staged upgrade, or a test of one migration); safe to run concurrently.
     func migrate(through version: Int?) throws -> [AppliedMigration]

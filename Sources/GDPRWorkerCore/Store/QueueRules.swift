@@ -1,0 +1,16 @@
+import Foundation
+
+/// The pieces of a queue rule that each engine writes in its own SQL, and that the shared
+/// statements (`JobStoreConnection+Shared`) and the driver's own statements both read, so that a
+/// rule has one home per engine.
+public protocol QueueRules: Sendable {
+    /// The time a statement runs at: `now` when a test drives the clock, else the engine's own.
+    func clock(_ now: Date?) -> SQLQuery
+
+    /// A live job a worker holds: claimed, its lease not expired.
+    func held(now: Date?) -> SQLQuery
+
+    /// A statement run first in a deduplicating enqueue's transaction, so that two requests for
+    /// the same key cannot both insert; nil when the transaction already excludes other writers.
+    func serialiseEnqueue(of request: EnqueueRequest) -> SQLQuery?
+}
