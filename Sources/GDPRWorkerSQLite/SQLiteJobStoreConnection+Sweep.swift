@@ -31,18 +31,18 @@ extension SQLiteJobStoreConnection {
 
     public func advanceArchiveWatermark(to instant: Date) throws(DatabaseError) -> (previous: Date?, current: Date) {
         let before = try setting(ArchiveCutoff.watermarkSetting).flatMap(Timestamp.parse)
-        try sqlite.execute("""
-            INSERT INTO gdpr_settings (name, value) VALUES (?1, ?2)
+        try sqlite.run("""
+            INSERT INTO gdpr_settings (name, value) VALUES (\(ArchiveCutoff.watermarkSetting), \(instant))
             ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE gdpr_settings.value < excluded.value
-            """, [.text(ArchiveCutoff.watermarkSetting), .timestamp(instant)])
+            """)
         return (before, try setting(ArchiveCutoff.watermarkSetting).flatMap(Timestamp.parse) ?? instant)
     }
 
     public func countRemoveJobs(createdAfter after: Date?, upTo: Date) throws(DatabaseError) -> Int {
-        try sqlite.queryFirst("""
+        try sqlite.firstRow("""
             SELECT count(*) AS n FROM gdpr_jobs
-             WHERE kind = 'remove' AND state = 'pending' AND (?1 IS NULL OR created_at > ?1) AND created_at <= ?2
-            """, [.optional(after), .timestamp(upTo)]).required("count").int("n")
+             WHERE kind = 'remove' AND state = 'pending' AND created_at > coalesce(\(after), '') AND created_at <= \(upTo)
+            """).required("count").int("n")
     }
 
     /// Workers notice any commit to the file through `PRAGMA data_version`; the watermark's was one.
