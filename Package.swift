@@ -118,22 +118,22 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageConformanceTests",
-            dependencies: ["GDPRWorkerCore", "GDPRWorkerTestSupport"],
+            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", "GDPRWorkerTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WorkerPoolTests",
-            dependencies: ["GDPRWorkerCore", "GDPRWorkerTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", "GDPRWorkerTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ErasureTests",
-            dependencies: ["GDPRWorkerCore", "GDPRWorkerTestSupport"],
+            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", "GDPRWorkerTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SweepTests",
-            dependencies: ["GDPRWorkerCore", "GDPRWorkerTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", "GDPRWorkerTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -151,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["GDPRWorkerCLI", "GDPRWorkerTestSupport"],
+            dependencies: ["GDPRWorkerCLI", "GDPRWorkerPostgres", "GDPRWorkerSQLite", "GDPRWorkerTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

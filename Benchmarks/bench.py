@@ -305,7 +305,7 @@ class Bench:
         print("3. erasure (Benchmarks/ErasureBenchmark)", flush=True)
         customers, jobs = (20_000, 2_000) if self.quick else (100_000, 10_000)
         report = self.work / "erasure.json"
-        shared_scale, shared_jobs = (5_000, 1_000) if self.quick else (10_000, 2_000)
+        shared_scale, shared_jobs = (5_000, 2_000) if self.quick else (10_000, 6_000)
         subprocess.run(
             [self.erasure_binary, "--database-url", self.server, "--customers", str(customers), "--jobs", str(jobs),
              "--runs", str(self.runs), "--worker-binary", self.binary, "--json", str(report),

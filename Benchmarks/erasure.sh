@@ -2,7 +2,7 @@
 # Erasure throughput on the sample shop: gdpr-worker's ErasureJobHandler against hand-written
 # set-based SQL, on a durable throwaway PostgreSQL cluster, with a release build.
 #
-#   Benchmarks/erasure.sh [--customers 100000] [--jobs 10000] [--batch 100] [--big-customer 1000000]
+#   Benchmarks/erasure.sh [--customers 100000] [--jobs 10000] [--batch 500] [--big-customer 1000000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

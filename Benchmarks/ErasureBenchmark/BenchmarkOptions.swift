@@ -1,11 +1,13 @@
 import Foundation
+import GDPRWorkerCore
 
 /// The benchmark's command line: `--name value` pairs.
 struct BenchmarkOptions {
     var databaseURL = ""
     var customers = 100_000
     var jobs = 10_000
-    var batch = 100
+    /// Jobs per claim and transaction, for gdpr-worker and the hand-written SQL alike: the pool's default.
+    var batch = WorkerPool.Configuration.defaultBatchSize
     /// Events to give one customer, to erase in bounded memory; none when nil.
     var bigCustomer: Int?
     /// How many times each measurement runs, on fresh copies of the loaded database.
@@ -18,7 +20,7 @@ struct BenchmarkOptions {
     /// Which scenarios run: `shop` (the sample shop) and `shared` (the storefront corpus schema).
     var scenarios: Set<String> = ["shop"]
     var sharedScale = 10_000
-    var sharedJobs = 2_000
+    var sharedJobs = 6_000
 
     init(_ arguments: ArraySlice<String>) {
         var iterator = arguments.makeIterator()

@@ -9,7 +9,7 @@ import GDPRWorkerPostgres
 //   --shared-scale customers, --shared-jobs mixed jobs, indexed and not, at 1, 2 and 4 workers
 //   and two processes of 4, counting deadlocks.
 //
-//   Benchmarks/erasure.sh [--scenarios shop,shared] [--customers 100000] [--jobs 10000] [--batch 100] [--big-customer 1000000]
+//   Benchmarks/erasure.sh [--scenarios shop,shared] [--customers 100000] [--jobs 10000] [--batch 500] [--big-customer 1000000]
 
 let options = BenchmarkOptions(CommandLine.arguments.dropFirst())
 let server = try PostgresConnectionParameters(parsing: options.databaseURL)

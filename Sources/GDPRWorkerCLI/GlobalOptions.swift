@@ -44,12 +44,13 @@ struct GlobalOptions: ParsableArguments {
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    /// The database: the flag, then the environment, then `sqlite:gdpr-worker.sqlite3`.
-    func resolvedDatabaseURL() throws(InputError) -> DatabaseURL {
-        guard let text = databaseURL ?? environment["GDPR_WORKER_DATABASE_URL"], !text.isEmpty else {
-            return DatabaseURL.defaultURL
-        }
-        return try DatabaseURL(parsing: text)
+    /// The engines this executable can open; a new engine is one more entry.
+    static let drivers = DatabaseDrivers([PostgresDriver(), SQLiteDriver()])
+
+    /// The database URL: the flag, then the environment, then the embedded default.
+    func resolvedDatabaseURL() -> String {
+        guard let text = databaseURL ?? environment["GDPR_WORKER_DATABASE_URL"], !text.isEmpty else { return SQLiteDriver.defaultURL }
+        return text
     }
 
     func resolvedArchiveDelay() throws(InputError) -> Duration {
@@ -82,9 +83,9 @@ struct GlobalOptions: ParsableArguments {
         return logger
     }
 
-    /// The PostgreSQL session timeouts: the flags, then the environment, then the defaults.
-    func sessionSettings() throws(InputError) -> PostgresSessionSettings {
-        var settings = PostgresSessionSettings()
+    /// The timeouts of every store connection: the flags, then the environment, then each driver's defaults.
+    func storeSettings() throws(InputError) -> StoreSettings {
+        var settings = StoreSettings()
         if let text = lockTimeout ?? environment["GDPR_WORKER_LOCK_TIMEOUT"], !text.isEmpty { settings.lockTimeout = try Duration(parsing: text) }
         if let text = statementTimeout ?? environment["GDPR_WORKER_STATEMENT_TIMEOUT"], !text.isEmpty {
             settings.statementTimeout = try Duration(parsing: text)
@@ -92,12 +93,9 @@ struct GlobalOptions: ParsableArguments {
         return settings
     }
 
-    /// Opens the store the URL names.
+    /// Opens the store the URL names, with the driver registered for its scheme.
     func store() throws(InputError) -> any JobStore {
-        switch try resolvedDatabaseURL() {
-        case .postgres(let parameters): PostgresJobStore(parameters: parameters, session: try sessionSettings())
-        case .sqlite(let path): SQLiteJobStore(path: path)
-        }
+        try Self.drivers.makeStore(url: resolvedDatabaseURL(), settings: storeSettings())
     }
 
     /// Connects and checks that the schema is there, so a missing `migrate` is named as such.

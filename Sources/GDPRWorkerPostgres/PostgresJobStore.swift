@@ -10,7 +10,7 @@ public struct PostgresJobStore: JobStore {
     /// The timeouts of every connection the store opens for work.
     public let session: PostgresSessionSettings
     public var engine: DatabaseEngine { .postgres }
-    public var url: DatabaseURL { .postgres(parameters) }
+    public var location: String { parameters.description }
 
     /// The key of the session advisory lock that serialises concurrent `migrate` runs.
     static let migrationLockKey: Int64 = 0x6764_7072_6d69_6772

@@ -9,7 +9,7 @@ public struct SQLiteJobStore: JobStore {
     public let path: String
     public let configuration: SQLiteConnection.Configuration
     public var engine: DatabaseEngine { .sqlite }
-    public var url: DatabaseURL { .sqlite(path: path) }
+    public var location: String { "sqlite:\(path)" }
 
     public init(path: String, configuration: SQLiteConnection.Configuration = .init()) {
         self.path = path

@@ -1,5 +1,6 @@
 import Foundation
 import GDPRWorkerCore
+import GDPRWorkerSQLite
 import Yams
 
 /// One schema of the corpus in `Tests/Corpus/`: a public sample schema (Pagila, Chinook, …)
@@ -51,11 +52,11 @@ public struct CorpusSchema: Sendable, CustomStringConvertible {
 
     /// Creates the schema and fills it at `scale`, in one transaction.
     public func load(on connection: any DatabaseConnection, variant: Variant, scale: Int = CorpusSchema.testScale) throws {
-        let engine = connection.engine.rawValue
+        let engine = connection.engine.id
         let schema: String
-        switch (connection.engine, variant) {
-        case (.sqlite, .bare): schema = try file("schema-nofk.sqlite.sql")
-        case (_, .bare):
+        switch variant {
+        case .bare where connection.engine == .sqlite: schema = try file("schema-nofk.sqlite.sql")
+        case .bare:
             // Everything before the line `-- @constraints`: the tables without keys to others or indexes.
             let lines = try file("schema.\(engine).sql").split(separator: "\n", omittingEmptySubsequences: false)
             schema = lines.prefix { $0.trimmingCharacters(in: .whitespaces) != "-- @constraints" }.joined(separator: "\n")

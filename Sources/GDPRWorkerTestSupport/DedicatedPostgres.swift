@@ -12,7 +12,7 @@ public final class DedicatedPostgres: @unchecked Sendable {
     public init() throws {
         directory = FileManager.default.temporaryDirectory.appending(path: "gdpr-worker-dedicated-\(UUID().uuidString.prefix(8))").path
         let url = try ProcessRunner.run(Self.script, ["start", directory, "--owner-pid", String(getpid())])
-        guard case .postgres(let parameters) = try DatabaseURL(parsing: url.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard let parameters = try? PostgresConnectionParameters(parsing: url.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw TestSetupError("ephemeral-postgres printed no URL")
         }
         self.parameters = parameters

@@ -42,6 +42,8 @@ public final class TestDatabase: Sendable {
                 try? admin.executeScript("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
                 admin.close()
             }
+        default:
+            throw TestSetupError("the tests open no \(engine) database yet")
         }
         if migrated {
             let connection = try store.connect()
@@ -56,10 +58,8 @@ public final class TestDatabase: Sendable {
 
     /// The database's URL, for running the real binary against it.
     public var url: String {
-        switch store.url {
-        case .sqlite(let path): "sqlite:\(path)"
-        case .postgres(let parameters): parameters.urlString
-        }
+        if let postgres = store as? PostgresJobStore { return postgres.parameters.urlString }
+        return store.location
     }
 
     /// Opens a connection for the duration of `body`.

@@ -1,5 +1,6 @@
 import Foundation
 import GDPRWorkerCore
+import GDPRWorkerPostgres
 import Synchronization
 
 /// The PostgreSQL server the tests use: `GDPR_WORKER_TEST_DATABASE_URL` if set, otherwise an
@@ -27,7 +28,7 @@ public enum TestPostgresServer {
     private static func start() -> Result<PostgresConnectionParameters, TestSetupError> {
         let environment = ProcessInfo.processInfo.environment
         if let url = environment["GDPR_WORKER_TEST_DATABASE_URL"], !url.isEmpty {
-            guard case .postgres(let parameters)? = try? DatabaseURL(parsing: url) else {
+            guard url.hasPrefix("postgres"), let parameters = try? PostgresConnectionParameters(parsing: url) else {
                 return .failure(TestSetupError("GDPR_WORKER_TEST_DATABASE_URL is not a postgres:// URL"))
             }
             return .success(parameters)
@@ -44,7 +45,7 @@ public enum TestPostgresServer {
             let directory = FileManager.default.temporaryDirectory.appending(path: "gdpr-worker-test-pg-\(getpid())").path
             _ = try? ProcessRunner.run(PackagePaths.root.appending(path: "scripts/ephemeral-postgres").path, ["stop", directory])
         }
-        guard case .postgres(let parameters)? = try? DatabaseURL(parsing: output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard let parameters = try? PostgresConnectionParameters(parsing: output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             return .failure(TestSetupError("ephemeral-postgres printed no URL"))
         }
         return .success(parameters)

@@ -1,5 +1,7 @@
 import Foundation
 import GDPRWorkerCore
+import GDPRWorkerPostgres
+import GDPRWorkerSQLite
 import GDPRWorkerTestSupport
 import Testing
 
@@ -43,7 +45,7 @@ struct EndToEndTests {
         switch database.engine {
         case .postgres:
             try database.execute("INSERT INTO gdpr_jobs (customer_key) SELECT 'bulk-' || g FROM generate_series(1, $1::int) g", [.int(count)])
-        case .sqlite:
+        default:
             try database.execute("""
                 WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < ?1)
                 INSERT INTO gdpr_jobs (customer_key) SELECT 'bulk-' || n FROM g

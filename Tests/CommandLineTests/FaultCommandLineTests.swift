@@ -1,5 +1,7 @@
 import Foundation
 import GDPRWorkerCore
+import GDPRWorkerPostgres
+import GDPRWorkerSQLite
 import GDPRWorkerTestSupport
 import Testing
 
@@ -94,7 +96,7 @@ struct FaultCommandLineTests {
                     CREATE TRIGGER refuse_vip BEFORE UPDATE ON customers FOR EACH ROW
                       WHEN (OLD.email = '\(secret)') EXECUTE FUNCTION refuse_vip();
                     """)
-            case .sqlite:
+            default:
                 // SQLite's RAISE takes a literal only; it stands for any free text a trigger writes.
                 try connection.database.executeScript("""
                     UPDATE customers SET email = '\(secret)' WHERE customer_key = '\(ShopSample.customerKey(2))';

@@ -1,5 +1,7 @@
 import Foundation
 import GDPRWorkerCore
+import GDPRWorkerPostgres
+import GDPRWorkerSQLite
 import GDPRWorkerTestSupport
 import Logging
 import Testing
@@ -71,7 +73,7 @@ extension ErasureTests {
                     "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = '23514'; END $$")
                 try await harness.execute(
                     "CREATE TRIGGER refuse BEFORE UPDATE ON customers FOR EACH ROW WHEN (OLD.customer_key = '\(key)') EXECUTE FUNCTION refuse()")
-            case .sqlite:
+            default:
                 try await harness.execute("""
                     CREATE TRIGGER refuse BEFORE UPDATE ON customers FOR EACH ROW WHEN OLD.customer_key = '\(key)'
                     BEGIN SELECT RAISE(ABORT, 'refused'); END

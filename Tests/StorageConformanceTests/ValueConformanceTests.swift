@@ -1,5 +1,7 @@
 import Foundation
 import GDPRWorkerCore
+import GDPRWorkerPostgres
+import GDPRWorkerSQLite
 import GDPRWorkerTestSupport
 import Testing
 

@@ -1,5 +1,7 @@
 import Foundation
 import GDPRWorkerCore
+import GDPRWorkerPostgres
+import GDPRWorkerSQLite
 import Synchronization
 
 /// A handler that records every call and does what the test tells it for each customer key.
@@ -47,9 +49,9 @@ final class ScriptedHandler: SingleJobHandler {
         case .needsOwnTransaction:
             guard context.isAlone else { throw JobFailure.needsOwnTransaction }
         case .blockInDatabase:
-            switch context.connection.engine {
-            case .postgres: try context.connection.execute("SELECT pg_sleep(30)", [])
-            case .sqlite:
+            if context.connection.engine == .postgres {
+                try context.connection.execute("SELECT pg_sleep(30)", [])
+            } else {
                 try context.connection.execute(
                     "WITH RECURSIVE spin(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM spin) SELECT count(*) FROM spin", [])
             }

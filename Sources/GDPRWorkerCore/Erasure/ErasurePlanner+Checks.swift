@@ -102,22 +102,10 @@ extension ErasurePlanner {
         case .redact(let text):
             fits = category == .text
             written = text.count
-        case .token:
-            fits = category == .text
-            written = 36
-        case .rekey:
-            fits = category == .text || category == .uuid
-            written = 36
-        case .placeholder(let kind):
-            switch kind {
-            case .email: (fits, written) = (category == .text, 40)
-            case .phone: (fits, written) = (category == .text, 14)
-            case .name: (fits, written) = (category == .text, 13)
-            case .text: (fits, written) = (category == .text, 21)
-            case .ip: (fits, written) = (category == .text || category == .inet, 15)
-            case .uuid: (fits, written) = (category == .text || category == .uuid, 36)
-            case .date: (fits, written) = (category == .text || category == .date || category == .timestamp, 10)
-            }
+        case .token, .rekey, .placeholder:
+            let descriptor = strategy.descriptor!
+            fits = descriptor.fits.contains(category)
+            written = descriptor.maxLength
         }
         guard fits else {
             report(.strategyMismatch, table: table, column: column.name, "\(strategy) cannot write a column of type \(column.declaredType)")

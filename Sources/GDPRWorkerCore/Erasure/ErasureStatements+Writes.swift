@@ -3,25 +3,6 @@ extension ErasureStatements {
 
     // MARK: Strategies
 
-    /// The shape a strategy's writes have, when it writes random values.
-    static func shape(of strategy: ColumnStrategy) -> ValueShape? {
-        switch strategy {
-        case .token: .token
-        case .rekey: .markedUUID
-        case .placeholder(let kind):
-            switch kind {
-            case .email: .email
-            case .phone: .phone
-            case .name: .name
-            case .ip: .ip
-            case .uuid: .markedUUID
-            case .text: .text
-            case .date: .date
-            }
-        case .keep, .null, .redact: nil
-        }
-    }
-
     /// A condition: `t.column` already holds what the strategy writes, or is NULL, so there is
     /// nothing left to anonymise in it.
     func isDone(_ rewrite: Rewrite, statement: inout BoundStatement) -> String {
@@ -30,8 +11,8 @@ extension ErasureStatements {
         case .keep: return "1 = 1"
         case .null: return "\(column) IS NULL"
         case .redact(let text): return "(\(column) IS NULL OR \(column) = CAST(\(statement.bind(.text(text))) AS text))"
-        default:
-            let shape = Self.shape(of: rewrite.strategy)!
+        case .rekey, .token, .placeholder:
+            let shape = rewrite.strategy.descriptor!.shape
             let matches = dialect.matches("CAST(\(column) AS text)", shape) { statement.bind(.text($0)) }
             return "(\(column) IS NULL OR \(matches))"
         }
@@ -44,23 +25,13 @@ extension ErasureStatements {
         case .keep: return "t.\(q(rewrite.column.name))"
         case .null: return "NULL"
         case .redact(let text): return "CAST(\(statement.bind(.text(text))) AS text)"
-        case .token: return "'tok_' || \(dialect.randomHex(32))"
+        case .token: return rewrite.strategy.descriptor!.generate!(dialect)
         case .rekey:
             let keys = dialect.workTable(plan.keysWorkTable)
             let known = "SELECT k.surrogate FROM \(keys) AS k WHERE \(keyMatch("t.\(q(rewrite.column.name))", category, keys: "k")) AND k.surrogate IS NOT NULL LIMIT 1"
             return dialect.cast("COALESCE((\(known)), \(dialect.randomMarkedUUID))", to: category)
         case .placeholder(let kind):
-            let text: String
-            switch kind {
-            case .email: text = "'anon-' || \(dialect.randomHex(16)) || '@anonymised.invalid'"
-            case .phone: text = "'+99900' || (10000000 + \(dialect.randomInteger(below: 90_000_000)))"
-            case .name: text = "'Anon ' || upper(\(dialect.randomHex(8)))"
-            case .ip: text = "'192.0.2.' || (1 + \(dialect.randomInteger(below: 254)))"
-            case .uuid: text = dialect.randomMarkedUUID
-            case .text: text = "'anon-' || \(dialect.randomHex(16))"
-            case .date: text = "'1900-01-01'"
-            }
-            return dialect.cast(text, to: category)
+            return dialect.cast(kind.descriptor.generate!(dialect), to: category)
         }
     }
 

@@ -31,7 +31,7 @@ public enum ShopSample {
     /// Refuses when the tables exist, unless `replace`, which drops the sample's tables first.
     public static func create(customers: Int, on connection: any DatabaseConnection, replace: Bool = false) throws {
         guard customers >= 1 else { throw InputError(.invalidArgument, "--customers must be at least 1") }
-        let engine = connection.engine.rawValue
+        let engine = connection.engine.id
         guard let schema = EmbeddedSchema.file("examples/shop/\(engine).sql"), let fill = EmbeddedSchema.file("examples/shop/\(engine)-data.sql") else {
             throw InputError(.invalidArgument, "this binary carries no sample for \(connection.engine)")
         }

@@ -6,7 +6,8 @@ import Foundation
 /// C clients underneath block and are not thread-safe.
 public protocol JobStore: Sendable {
     var engine: DatabaseEngine { get }
-    var url: DatabaseURL { get }
+    /// Where the database is, for messages and logs: never with a password.
+    var location: String { get }
 
     /// Opens a connection owned by the calling thread.
     func connect() throws(DatabaseError) -> any JobStoreConnection

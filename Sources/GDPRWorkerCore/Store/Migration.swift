@@ -14,7 +14,7 @@ public struct Migration: Sendable, Hashable {
 
     /// The migrations compiled into this binary for an engine, in version order.
     public static func embedded(for engine: DatabaseEngine) -> [Migration] {
-        EmbeddedSchema.paths(in: engine.rawValue).compactMap { path in
+        EmbeddedSchema.paths(in: engine.id).compactMap { path in
             let file = path.split(separator: "/").last.map(String.init) ?? path
             guard file.hasSuffix(".sql"), let underscore = file.firstIndex(of: "_"),
                 let version = Int(file[..<underscore]), let sql = EmbeddedSchema.file(path)

@@ -20,6 +20,7 @@ extension WorkerPool {
         /// Stop once no job is eligible, rather than wait for more: `gdpr-worker work --drain`.
         public var exitWhenIdle: Bool
 
+        public static let defaultWorkers = 4
         public static let defaultBatchSize = 500
         public static let defaultLease: Duration = .seconds(60)
         public static let defaultShutdownTimeout: Duration = .seconds(30)
@@ -27,7 +28,7 @@ extension WorkerPool {
         public static let defaultVacuumThreshold = 20_000
 
         public init(
-            workers: Int = 4, batchSize: Int = Configuration.defaultBatchSize, pollInterval: Duration = Configuration.defaultPollInterval,
+            workers: Int = Configuration.defaultWorkers, batchSize: Int = Configuration.defaultBatchSize, pollInterval: Duration = Configuration.defaultPollInterval,
             lease: Duration = Configuration.defaultLease, shutdownTimeout: Duration = Configuration.defaultShutdownTimeout,
             archiveDelay: Duration = ArchiveCutoff.defaultDelay, retryBackoff: RetryBackoff = .jobs,
             reconnectBackoff: RetryBackoff = .reconnect, vacuumThreshold: Int = Configuration.defaultVacuumThreshold,
@@ -45,12 +46,9 @@ extension WorkerPool {
             self.exitWhenIdle = exitWhenIdle
         }
 
-        /// Defaults for an engine: SQLite has one writer, so more than one worker only adds lock waits.
+        /// Defaults for an engine: where writers exclude one another, more than one worker only adds lock waits.
         public static func forEngine(_ engine: DatabaseEngine) -> Configuration {
-            switch engine {
-            case .postgres: Configuration(workers: 4)
-            case .sqlite: Configuration(workers: 1)
-            }
+            Configuration(workers: engine.hasSingleWriter ? 1 : defaultWorkers)
         }
     }
 }
