@@ -108,7 +108,9 @@ let package = Package(
         // Test support: ephemeral PostgreSQL clusters, temporary SQLite files, the engine matrix.
         .target(
             name: "GDPRWorkerTestSupport",
-            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -123,7 +125,10 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkerPoolTests",
-            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", "GDPRWorkerTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", "GDPRWorkerTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -133,7 +138,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SweepTests",
-            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", "GDPRWorkerTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", "GDPRWorkerTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

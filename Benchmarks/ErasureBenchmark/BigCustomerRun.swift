@@ -33,7 +33,11 @@ struct BigCustomerRun {
         try load(connection)
         connection.close()
         let result = try worker.run([key], mode: .delete)
-        say(String(format: "deleted one customer with %d events through gdpr-worker work --drain in %.1f s; peak resident memory %.0f MiB", events, result.seconds, result.megabytes))
+        say(
+            String(
+                format:
+                    "deleted one customer with %d events through gdpr-worker work --drain in %.1f s; peak resident memory %.0f MiB",
+                events, result.seconds, result.megabytes))
         return result
     }
 
@@ -45,7 +49,9 @@ struct BigCustomerRun {
         let handler = ErasureJobHandler(dataMap: try ShopSample.dataMap())
         let before = Self.maximumResidentMegabytes()
         let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(key), mode: .delete)).jid
-        let claimed = try connection.claim(ClaimRequest(worker: "bench/big", limit: 1, lease: .seconds(3600), cutoff: ArchiveCutoff(delay: .zero), now: nil))
+        let claimed = try connection.claim(
+            ClaimRequest(
+                worker: "bench/big", limit: 1, lease: .seconds(3600), cutoff: ArchiveCutoff(delay: .zero), now: nil))
         guard claimed.map(\.jid) == [jid] else { throw BenchmarkFailure("the big job was not claimed") }
         var checkpoints = 0
         let clock = ContinuousClock()
@@ -61,10 +67,15 @@ struct BigCustomerRun {
         let outcome = try handler.process(claimed, in: context)[jid]
         try database.commit()
         let elapsed = (clock.now - started).seconds
-        guard case .done(let result)? = outcome else { throw BenchmarkFailure("the big job failed: \(String(describing: outcome))") }
+        guard case .done(let result)? = outcome else {
+            throw BenchmarkFailure("the big job failed: \(String(describing: outcome))")
+        }
         let after = Self.maximumResidentMegabytes()
-        say(String(format: "deleted %d rows of one customer in %.1f s with %d checkpoints; peak resident memory %.0f MB before, %.0f MB after",
-                     result.rowsAffected, elapsed, checkpoints, before, after))
+        say(
+            String(
+                format:
+                    "deleted %d rows of one customer in %.1f s with %d checkpoints; peak resident memory %.0f MB before, %.0f MB after",
+                result.rowsAffected, elapsed, checkpoints, before, after))
     }
 
     static func maximumResidentMegabytes() -> Double {

@@ -23,9 +23,12 @@ struct EngineRun {
         defer { connection.database.close() }
         let database = connection.database
         try handler.prepare(on: database)
-        try database.execute("INSERT INTO gdpr_jobs (customer_key, mode) SELECT key, $2 FROM unnest(CAST($1 AS text[])) AS key", [.textArray(keys), .text(mode.rawValue)])
+        try database.execute(
+            "INSERT INTO gdpr_jobs (customer_key, mode) SELECT key, $2 FROM unnest(CAST($1 AS text[])) AS key",
+            [.textArray(keys), .text(mode.rawValue)])
         let hasher = AuditKeyHasher(secret: Data("benchmark".utf8))
-        let request = ClaimRequest(worker: worker, limit: batch, lease: .seconds(600), cutoff: ArchiveCutoff(delay: .zero), now: nil)
+        let request = ClaimRequest(
+            worker: worker, limit: batch, lease: .seconds(600), cutoff: ArchiveCutoff(delay: .zero), now: nil)
         var handlerTime: Duration = .zero
         let clock = ContinuousClock()
         let started = clock.now
@@ -37,13 +40,18 @@ struct EngineRun {
             try database.begin()
             _ = try connection.holdLeases(claimed.map(\.jid), worker: worker, lease: .seconds(600), now: nil)
             let context = JobContext(
-                connection: database, logger: Logger(label: "bench"), worker: worker, now: nil, isAlone: false, commitAndReopen: { _ in })
+                connection: database, logger: Logger(label: "bench"), worker: worker, now: nil, isAlone: false,
+                commitAndReopen: { _ in })
             let handlerStarted = clock.now
             let outcomes = try handler.process(claimed, in: context)
             handlerTime += clock.now - handlerStarted
             let completions = try claimed.map { job -> JobCompletion in
-                guard case .done(let result)? = outcomes[job.jid] else { throw BenchmarkFailure("a job did not succeed: \(String(describing: outcomes[job.jid]))") }
-                return JobCompletion(job: job, keyHash: hasher.hash(job.customerKey, tenant: job.tenant), result: result, startedAt: batchStarted)
+                guard case .done(let result)? = outcomes[job.jid] else {
+                    throw BenchmarkFailure("a job did not succeed: \(String(describing: outcomes[job.jid]))")
+                }
+                return JobCompletion(
+                    job: job, keyHash: hasher.hash(job.customerKey, tenant: job.tenant), result: result,
+                    startedAt: batchStarted)
             }
             _ = try connection.complete(completions, worker: worker, now: nil)
             try database.commit()

@@ -17,13 +17,16 @@ struct PeerRun {
     func run(_ keys: [String], mode: ErasureMode) throws -> Double {
         let connection = try PostgresConnection(parameters: parameters)
         defer { connection.close() }
-        try connection.executeScript("CREATE TEMPORARY TABLE IF NOT EXISTS peer_surrogates (key text PRIMARY KEY, surrogate text NOT NULL) ON COMMIT DELETE ROWS")
+        try connection.executeScript(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS peer_surrogates (key text PRIMARY KEY, surrogate text NOT NULL) ON COMMIT DELETE ROWS"
+        )
         let clock = ContinuousClock()
         let started = clock.now
         for start in stride(from: 0, to: keys.count, by: batch) {
             let customers = Array(keys[start..<min(keys.count, start + batch)])
             try connection.transaction {
-                let linked = try connection.queryFirst(Self.closure, [.textArray(customers)])?.optionalString("keys") ?? "{}"
+                let linked =
+                    try connection.queryFirst(Self.closure, [.textArray(customers)])?.optionalString("keys") ?? "{}"
                 let all: SQLValue = .text(linked)
                 for statement in mode == .anonymise ? Self.anonymise : Self.delete {
                     try connection.execute(statement, statement.contains("$1") ? [all] : [])
@@ -125,7 +128,9 @@ enum OutcomeChecks {
         ("support tickets anonymised", "SELECT count(*) AS n FROM support_tickets WHERE subject = 'REDACTED'"),
         ("events", "SELECT count(*) AS n FROM events"),
         ("archived events", "SELECT count(*) AS n FROM events_archive"),
-        ("events rekeyed (hot + archive)",
-         "SELECT (SELECT count(*) FROM events WHERE visitor_key LIKE '%-8___-a___-%') + (SELECT count(*) FROM events_archive WHERE visitor_key LIKE '%-8___-a___-%') AS n"),
+        (
+            "events rekeyed (hot + archive)",
+            "SELECT (SELECT count(*) FROM events WHERE visitor_key LIKE '%-8___-a___-%') + (SELECT count(*) FROM events_archive WHERE visitor_key LIKE '%-8___-a___-%') AS n"
+        ),
     ]
 }

@@ -50,8 +50,11 @@ struct SharedParentsRun {
 
     /// Every fifth customer, alternately anonymised and deleted.
     func subjects(on connection: PostgresConnection) throws -> [(key: String, mode: ErasureMode)] {
-        let emails = try connection.query("SELECT email FROM customer ORDER BY email", []).map { try $0.string("email") }
-        return stride(from: 0, to: emails.count, by: max(1, emails.count / jobs)).prefix(jobs).enumerated().map { index, position in
+        let emails = try connection.query("SELECT email FROM customer ORDER BY email", []).map {
+            try $0.string("email")
+        }
+        return stride(from: 0, to: emails.count, by: max(1, emails.count / jobs)).prefix(jobs).enumerated().map {
+            index, position in
             (emails[position], index % 2 == 0 ? .anonymise : .delete)
         }
     }
@@ -77,9 +80,12 @@ struct SharedParentsRun {
                     figure.peerJobsPerSecond.append(Double(subjects.count) / (try peerRun(subjects, on: peer)))
                     try compare(ours, peer, sequential: workers * processes == 1)
                 }
-                say(String(format: "  storefront %@, %d worker%@ × %d process%@: %6.0f jobs/s, hand-written SQL %6.0f jobs/s, deadlocks %d",
-                           variant, workers, workers == 1 ? "" : "s", processes, processes == 1 ? "" : "es",
-                           median(figure.jobsPerSecond), median(figure.peerJobsPerSecond), figure.deadlocks))
+                say(
+                    String(
+                        format:
+                            "  storefront %@, %d worker%@ × %d process%@: %6.0f jobs/s, hand-written SQL %6.0f jobs/s, deadlocks %d",
+                        variant, workers, workers == 1 ? "" : "s", processes, processes == 1 ? "" : "es",
+                        median(figure.jobsPerSecond), median(figure.peerJobsPerSecond), figure.deadlocks))
                 figures.append(figure)
             }
         }
@@ -99,12 +105,14 @@ struct SharedParentsRun {
         defer { connection.close() }
         _ = try connection.query("SELECT pg_stat_force_next_flush()", [])
         _ = try connection.query("SELECT pg_sleep(0.2)", [])
-        return try connection.queryFirst("SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()")?.int("n") ?? 0
+        return try connection.queryFirst(
+            "SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()")?.int("n") ?? 0
     }
 
     /// Enqueues the jobs and runs `processes` × `gdpr-worker work --drain --workers N` at once.
     private func drain(
-        _ subjects: [(key: String, mode: ErasureMode)], on parameters: PostgresConnectionParameters, map: String, workers: Int, processes: Int
+        _ subjects: [(key: String, mode: ErasureMode)], on parameters: PostgresConnectionParameters, map: String,
+        workers: Int, processes: Int
     ) throws -> Double {
         let connection = try PostgresConnection(parameters: parameters)
         defer { connection.close() }
@@ -112,12 +120,15 @@ struct SharedParentsRun {
             "INSERT INTO gdpr_jobs (customer_key, mode) SELECT * FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]))",
             [.textArray(subjects.map(\.key)), .textArray(subjects.map(\.mode.rawValue))])
         let environment = [
-            "GDPR_WORKER_DATABASE_URL": parameters.urlString, "GDPR_WORKER_DATA_MAP": map, "GDPR_WORKER_ARCHIVE_DELAY": "0s",
+            "GDPR_WORKER_DATABASE_URL": parameters.urlString, "GDPR_WORKER_DATA_MAP": map,
+            "GDPR_WORKER_ARCHIVE_DELAY": "0s",
             "GDPR_WORKER_AUDIT_SECRET": "benchmark", "GDPR_WORKER_LOG_LEVEL": "warning",
         ]
         let started = ContinuousClock.now
         let children = try (0..<processes).map { _ in
-            try ProcessRunner.spawn(binary, ["work", "--drain", "--workers", String(workers), "--batch-size", String(batch)], environment: environment)
+            try ProcessRunner.spawn(
+                binary, ["work", "--drain", "--workers", String(workers), "--batch-size", String(batch)],
+                environment: environment)
         }
         var logs = ""
         for child in children {
@@ -129,16 +140,21 @@ struct SharedParentsRun {
         }
         let seconds = (ContinuousClock.now - started).seconds
         let done = try connection.queryFirst("SELECT count(*) AS n FROM gdpr_audit")?.int("n") ?? 0
-        guard done == subjects.count else { throw BenchmarkFailure("\(done) of \(subjects.count) storefront jobs were done: \(logs.suffix(2000))") }
+        guard done == subjects.count else {
+            throw BenchmarkFailure("\(done) of \(subjects.count) storefront jobs were done: \(logs.suffix(2000))")
+        }
         if logs.contains("deadlock") || logs.contains("40P01") { say("  the workers logged a deadlock") }
         return seconds
     }
 
     /// The same changes by hand-written set-based SQL, in the queue's batches, each split by mode.
-    private func peerRun(_ subjects: [(key: String, mode: ErasureMode)], on parameters: PostgresConnectionParameters) throws -> Double {
+    private func peerRun(
+        _ subjects: [(key: String, mode: ErasureMode)], on parameters: PostgresConnectionParameters
+    ) throws -> Double {
         let connection = try PostgresConnection(parameters: parameters)
         defer { connection.close() }
-        try connection.executeScript("CREATE TEMPORARY TABLE peer_keys (key text PRIMARY KEY, surrogate text NOT NULL) ON COMMIT DELETE ROWS")
+        try connection.executeScript(
+            "CREATE TEMPORARY TABLE peer_keys (key text PRIMARY KEY, surrogate text NOT NULL) ON COMMIT DELETE ROWS")
         let started = ContinuousClock.now
         for start in stride(from: 0, to: subjects.count, by: batch) {
             let slice = subjects[start..<min(subjects.count, start + batch)]
@@ -149,7 +165,9 @@ struct SharedParentsRun {
                     try connection.execute(
                         "INSERT INTO peer_keys SELECT k, overlay(overlay(CAST(gen_random_uuid() AS text) placing '8' from 15 for 1) placing 'a' from 20 for 1) FROM unnest(CAST($1 AS text[])) AS k",
                         [.textArray(keys)])
-                    for statement in mode == .anonymise ? Self.anonymise : Self.delete { try connection.executeScript(statement) }
+                    for statement in mode == .anonymise ? Self.anonymise : Self.delete {
+                        try connection.executeScript(statement)
+                    }
                 }
             }
         }
@@ -200,15 +218,22 @@ struct SharedParentsRun {
     /// household shared depends on which of them went last (an anonymised person's card keeps
     /// pointing at it), which concurrent workers decide; so addresses are compared only when one
     /// worker took the batches in the peer's order.
-    private func compare(_ ours: PostgresConnectionParameters, _ theirs: PostgresConnectionParameters, sequential: Bool) throws {
-        let addresses = sequential ? ["SELECT count(*) AS n FROM address", "SELECT count(*) AS n FROM address WHERE street = 'REDACTED'"] : []
-        let checks = addresses + [
-            "SELECT count(*) AS n FROM customer", "SELECT count(*) AS n FROM customer WHERE full_name LIKE 'Anon %'",
-            "SELECT count(*) AS n FROM orders", "SELECT count(*) AS n FROM orders WHERE customer_email IS NULL",
-            "SELECT count(*) AS n FROM orders WHERE address_id IS NULL", "SELECT count(*) AS n FROM card",
-            "SELECT count(*) AS n FROM card WHERE last4 = '0000'", "SELECT count(*) AS n FROM device", "SELECT count(*) AS n FROM visit",
-            "SELECT count(*) AS n FROM visit WHERE email LIKE '%-8___-a___-%'",
-        ]
+    private func compare(
+        _ ours: PostgresConnectionParameters, _ theirs: PostgresConnectionParameters, sequential: Bool
+    ) throws {
+        let addresses =
+            sequential
+            ? ["SELECT count(*) AS n FROM address", "SELECT count(*) AS n FROM address WHERE street = 'REDACTED'"] : []
+        let checks =
+            addresses + [
+                "SELECT count(*) AS n FROM customer",
+                "SELECT count(*) AS n FROM customer WHERE full_name LIKE 'Anon %'",
+                "SELECT count(*) AS n FROM orders", "SELECT count(*) AS n FROM orders WHERE customer_email IS NULL",
+                "SELECT count(*) AS n FROM orders WHERE address_id IS NULL", "SELECT count(*) AS n FROM card",
+                "SELECT count(*) AS n FROM card WHERE last4 = '0000'", "SELECT count(*) AS n FROM device",
+                "SELECT count(*) AS n FROM visit",
+                "SELECT count(*) AS n FROM visit WHERE email LIKE '%-8___-a___-%'",
+            ]
         let left = try PostgresConnection(parameters: ours)
         let right = try PostgresConnection(parameters: theirs)
         defer {
@@ -218,7 +243,11 @@ struct SharedParentsRun {
         for check in checks {
             let a = try left.queryFirst(check)?.int("n")
             let b = try right.queryFirst(check)?.int("n")
-            guard a == b else { throw BenchmarkFailure("storefront: gdpr-worker and the hand-written SQL differ on \(check): \(a ?? -1) against \(b ?? -1)") }
+            guard a == b else {
+                throw BenchmarkFailure(
+                    "storefront: gdpr-worker and the hand-written SQL differ on \(check): \(a ?? -1) against \(b ?? -1)"
+                )
+            }
         }
     }
 }

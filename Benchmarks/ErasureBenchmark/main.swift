@@ -47,14 +47,16 @@ if options.scenarios.contains("shared") {
     guard let binary = options.workerBinary else { BenchmarkOptions.fail("the shared scenario needs --worker-binary") }
     say("storefront: \(options.sharedScale) customers, \(options.sharedJobs) mixed jobs, batch \(options.batch)")
     shared = try SharedParentsRun(
-        admin: admin, server: server, binary: binary, scale: options.sharedScale, jobs: options.sharedJobs, batch: options.batch
+        admin: admin, server: server, binary: binary, scale: options.sharedScale, jobs: options.sharedJobs,
+        batch: options.batch
     ).run(runs: options.runs)
 }
 
 /// The sample shop scenario.
 @MainActor func shop() throws {
     say("loading the sample shop with \(options.customers) customers …")
-    for name in ["bench_template", "bench_engine", "bench_peer"] where try admin.queryFirst("SELECT 1 AS present FROM pg_database WHERE datname = $1", [.text(name)]) != nil {
+    for name in ["bench_template", "bench_engine", "bench_peer"]
+    where try admin.queryFirst("SELECT 1 AS present FROM pg_database WHERE datname = $1", [.text(name)]) != nil {
         try admin.executeScript("DROP DATABASE \(name)")
     }
     try admin.executeScript("CREATE DATABASE bench_template")
@@ -69,7 +71,6 @@ if options.scenarios.contains("shared") {
     let anonymised = (1...options.jobs).map(ShopSample.customerKey)
     let deleted = (options.jobs + 1...2 * options.jobs).map(ShopSample.customerKey)
 
-
     for run in 1...options.runs {
         // File copies: the default strategy writes both copies to the WAL, and the checkpoint that
         // follows would slow whichever run comes first.
@@ -80,14 +81,18 @@ if options.scenarios.contains("shared") {
         let peer = try PeerRun(parameters: database("bench_peer"), batch: options.batch)
         var times: [String: (ours: Double, handler: Double?, peer: Double)] = [:]
         if let binary = options.workerBinary {
-            let worker = try WorkerBinaryRun(binary: binary, parameters: database("bench_engine"), workers: options.workers, batch: options.batch)
+            let worker = try WorkerBinaryRun(
+                binary: binary, parameters: database("bench_engine"), workers: options.workers, batch: options.batch)
             let anonymise = try measured { try worker.run(anonymised, mode: .anonymise) }
             let peerAnonymise = try measured { try peer.run(anonymised, mode: .anonymise) }
             let peerDelete = try measured { try peer.run(deleted, mode: .delete) }
             let delete = try measured { try worker.run(deleted, mode: .delete) }
             times["anonymise"] = (anonymise.seconds, nil, peerAnonymise)
             times["delete"] = (delete.seconds, nil, peerDelete)
-            memory += [["work, erasure, anonymise", String(anonymise.megabytes)], ["work, erasure, delete", String(delete.megabytes)]]
+            memory += [
+                ["work, erasure, anonymise", String(anonymise.megabytes)],
+                ["work, erasure, delete", String(delete.megabytes)],
+            ]
         } else {
             let engine = try EngineRun(parameters: database("bench_engine"), batch: options.batch)
             let anonymise = try measured { try engine.run(anonymised, mode: .anonymise) }
@@ -98,7 +103,9 @@ if options.scenarios.contains("shared") {
             times["delete"] = (delete.total, delete.handler, peerDelete)
         }
         say("")
-        say("run \(run) of \(options.runs): customers \(options.customers), jobs per mode \(options.jobs), batch \(options.batch)")
+        say(
+            "run \(run) of \(options.runs): customers \(options.customers), jobs per mode \(options.jobs), batch \(options.batch)"
+        )
         for mode in ["anonymise", "delete"] {
             let time = times[mode]!
             figures[mode]!.worker.append(Double(options.jobs) / time.ours)
@@ -108,8 +115,12 @@ if options.scenarios.contains("shared") {
                 figures[mode]!.handler.append(Double(options.jobs) / handler)
                 say("  gdpr-worker, handler only        \(rate(options.jobs, handler))")
             }
-            say("  gdpr-worker\(options.workerBinary == nil ? ", with claim + audit " : " work --drain         ")\(rate(options.jobs, time.ours))  (\(String(format: "%.2f", time.ours)) s)")
-            say("  hand-written SQL                 \(rate(options.jobs, time.peer))  (\(String(format: "%.2f", time.peer)) s)")
+            say(
+                "  gdpr-worker\(options.workerBinary == nil ? ", with claim + audit " : " work --drain         ")\(rate(options.jobs, time.ours))  (\(String(format: "%.2f", time.ours)) s)"
+            )
+            say(
+                "  hand-written SQL                 \(rate(options.jobs, time.peer))  (\(String(format: "%.2f", time.peer)) s)"
+            )
             say(String(format: "  ratio (gdpr-worker / SQL) %.2f", time.peer / time.ours))
         }
         say("same outcome in both databases:")
@@ -120,7 +131,9 @@ if options.scenarios.contains("shared") {
             let ours = try engineConnection.queryFirst(check.sql)?.optionalInt("n") ?? -1
             let theirs = try peerConnection.queryFirst(check.sql)?.optionalInt("n") ?? -1
             identical = identical && ours == theirs
-            say("  \(check.name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(ours).padding(toLength: 14, withPad: " ", startingAt: 0)) \(theirs)\(ours == theirs ? "" : "   MISMATCH")")
+            say(
+                "  \(check.name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(ours).padding(toLength: 14, withPad: " ", startingAt: 0)) \(theirs)\(ours == theirs ? "" : "   MISMATCH")"
+            )
         }
         engineConnection.close()
         peerConnection.close()
@@ -132,7 +145,9 @@ if options.scenarios.contains("shared") {
         say("")
         let big = BigCustomerRun(parameters: database("bench_engine"), events: events)
         if let binary = options.workerBinary {
-            let result = try big.run(through: WorkerBinaryRun(binary: binary, parameters: database("bench_engine"), workers: 1, batch: options.batch))
+            let result = try big.run(
+                through: WorkerBinaryRun(
+                    binary: binary, parameters: database("bench_engine"), workers: 1, batch: options.batch))
             bigCustomer = ["events": Double(events), "seconds": result.seconds, "megabytes": result.megabytes]
             memory.append(["work, one customer with \(events / 1000)k events", String(result.megabytes)])
         } else {
@@ -152,7 +167,8 @@ if let path = options.json {
         var shared: [SharedParentsRun.Figure]?
     }
     let report = Report(
-        anonymise: figures["anonymise"]!, delete: figures["delete"]!, memory: memory, big_customer: bigCustomer, identical: identicalEverywhere,
+        anonymise: figures["anonymise"]!, delete: figures["delete"]!, memory: memory, big_customer: bigCustomer,
+        identical: identicalEverywhere,
         shared: shared)
     try JSONEncoder().encode(report).write(to: URL(fileURLWithPath: path))
 }

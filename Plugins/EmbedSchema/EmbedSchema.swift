@@ -21,11 +21,13 @@ struct EmbedSchema: BuildToolPlugin {
     }
 
     private static func files(under directory: URL) throws -> [URL] {
-        guard let enumerator = FileManager.default.enumerator(
-            at: directory,
-            includingPropertiesForKeys: [.isRegularFileKey],
-            options: [.skipsHiddenFiles]
-        ) else { return [] }
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: directory,
+                includingPropertiesForKeys: [.isRegularFileKey],
+                options: [.skipsHiddenFiles]
+            )
+        else { return [] }
         var files: [URL] = []
         for case let url as URL in enumerator {
             let isFile = try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile ?? false

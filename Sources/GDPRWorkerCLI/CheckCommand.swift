@@ -19,7 +19,10 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Flag(help: "Refuse the map while a likely reference is neither declared under references nor listed under not_references.")
+    @Flag(
+        help:
+            "Refuse the map while a likely reference is neither declared under references nor listed under not_references."
+    )
     var strict = false
 
     func run() async throws {
@@ -35,7 +38,9 @@ struct CheckCommand: AsyncParsableCommand {
             print("warning: \(warning)" + (warning.fix.map { "\n  fix: \($0)" } ?? ""))
         }
         guard refusals.isEmpty else {
-            throw CommandError(message: "the data map \(path) has \(refusals.count) problem\(refusals.count == 1 ? "" : "s")", code: CommandFailure.dataError)
+            throw CommandError(
+                message: "the data map \(path) has \(refusals.count) problem\(refusals.count == 1 ? "" : "s")",
+                code: CommandFailure.dataError)
         }
         let map = try DataMap(contentsOf: path)
         guard !map.tables.isEmpty else {
@@ -43,7 +48,9 @@ struct CheckCommand: AsyncParsableCommand {
             return
         }
         let archives = map.archivePairs.count
-        let warnings = report.warnings.isEmpty ? "" : "; \(report.warnings.count) warning\(report.warnings.count == 1 ? "" : "s") above"
+        let warnings =
+            report.warnings.isEmpty
+            ? "" : "; \(report.warnings.count) warning\(report.warnings.count == 1 ? "" : "s") above"
         print(
             "data map OK: \(map.tables.count) tables\(archives > 0 ? " and \(archives) archive table\(archives == 1 ? "" : "s")" : ""), "
                 + "\(map.links.count) link table\(map.links.count == 1 ? "" : "s"), \(map.references.count) declared reference\(map.references.count == 1 ? "" : "s"), "

@@ -13,7 +13,8 @@ struct GDPRWorkerCommand: AsyncParsableCommand {
             """,
         version: GDPRWorkerVersion.current,
         subcommands: [
-            MigrateCommand.self, EnqueueCommand.self, StatusCommand.self, ServeCommand.self, WorkCommand.self, SweepCommand.self,
+            MigrateCommand.self, EnqueueCommand.self, StatusCommand.self, ServeCommand.self, WorkCommand.self,
+            SweepCommand.self,
             RetryCommand.self, CheckCommand.self, SampleCommand.self, KeysCommand.self,
         ]
     )

@@ -17,7 +17,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(
         name: .customLong("archive-delay"),
-        help: ArgumentHelp("How long data takes to reach the archive, such as 5d, 36h or 0s (default: \(ArchiveCutoff.defaultDelay.humanReadable)). Env: GDPR_WORKER_ARCHIVE_DELAY.", valueName: "duration"))
+        help: ArgumentHelp(
+            "How long data takes to reach the archive, such as 5d, 36h or 0s (default: \(ArchiveCutoff.defaultDelay.humanReadable)). Env: GDPR_WORKER_ARCHIVE_DELAY.",
+            valueName: "duration"))
     var archiveDelay: String?
 
     @Option(
@@ -34,12 +36,15 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(
         name: .customLong("statement-timeout"),
-        help: ArgumentHelp("How long one statement may run (PostgreSQL; default: \(PostgresSessionSettings.defaultStatementTimeout.humanReadable)). Env: GDPR_WORKER_STATEMENT_TIMEOUT.", valueName: "duration"))
+        help: ArgumentHelp(
+            "How long one statement may run (PostgreSQL; default: \(PostgresSessionSettings.defaultStatementTimeout.humanReadable)). Env: GDPR_WORKER_STATEMENT_TIMEOUT.",
+            valueName: "duration"))
     var statementTimeout: String?
 
     @Option(
         name: .customLong("log-level"),
-        help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Env: GDPR_WORKER_LOG_LEVEL.", valueName: "level"))
+        help: ArgumentHelp(
+            "trace, debug, info, notice, warning, error or critical. Env: GDPR_WORKER_LOG_LEVEL.", valueName: "level"))
     var logLevel: String?
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -49,7 +54,9 @@ struct GlobalOptions: ParsableArguments {
 
     /// The database URL: the flag, then the environment, then the embedded default.
     func resolvedDatabaseURL() -> String {
-        guard let text = databaseURL ?? environment["GDPR_WORKER_DATABASE_URL"], !text.isEmpty else { return SQLiteDriver.defaultURL }
+        guard let text = databaseURL ?? environment["GDPR_WORKER_DATABASE_URL"], !text.isEmpty else {
+            return SQLiteDriver.defaultURL
+        }
         return text
     }
 
@@ -71,7 +78,8 @@ struct GlobalOptions: ParsableArguments {
     func bootstrapLogging() throws(InputError) -> Logger {
         let text = logLevel ?? environment["GDPR_WORKER_LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: text.lowercased()) else {
-            throw InputError(.invalidArgument, "--log-level must be one of: trace, debug, info, notice, warning, error, critical")
+            throw InputError(
+                .invalidArgument, "--log-level must be one of: trace, debug, info, notice, warning, error, critical")
         }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -86,7 +94,9 @@ struct GlobalOptions: ParsableArguments {
     /// The timeouts of every store connection: the flags, then the environment, then each driver's defaults.
     func storeSettings() throws(InputError) -> StoreSettings {
         var settings = StoreSettings()
-        if let text = lockTimeout ?? environment["GDPR_WORKER_LOCK_TIMEOUT"], !text.isEmpty { settings.lockTimeout = try Duration(parsing: text) }
+        if let text = lockTimeout ?? environment["GDPR_WORKER_LOCK_TIMEOUT"], !text.isEmpty {
+            settings.lockTimeout = try Duration(parsing: text)
+        }
         if let text = statementTimeout ?? environment["GDPR_WORKER_STATEMENT_TIMEOUT"], !text.isEmpty {
             settings.statementTimeout = try Duration(parsing: text)
         }
@@ -109,7 +119,8 @@ struct GlobalOptions: ParsableArguments {
         let needed = Migration.latestVersion(for: connection.database.engine)
         guard version >= needed else {
             connection.database.close()
-            throw DatabaseError(.schemaMissing, "the database schema is at version \(version) and this binary needs version \(needed)")
+            throw DatabaseError(
+                .schemaMissing, "the database schema is at version \(version) and this binary needs version \(needed)")
         }
         return connection
     }

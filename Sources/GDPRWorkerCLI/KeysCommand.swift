@@ -28,12 +28,14 @@ struct KeysCommand: AsyncParsableCommand {
             let key = APIKey.generate()
             try connection.insertAPIKey(key, tenant: tenant, name: name)
             print(key.token)
-            FileHandle.standardError.write(Data("created key \(key.id) for tenant \(tenant); store it now, it cannot be shown again\n".utf8))
+            FileHandle.standardError.write(
+                Data("created key \(key.id) for tenant \(tenant); store it now, it cannot be shown again\n".utf8))
         }
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a key by its id; requests with it get 401 from then on.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a key by its id; requests with it get 401 from then on.")
 
         @OptionGroup var options: GlobalOptions
 
@@ -51,7 +53,8 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List keys: id, tenant, name, created, revoked. Never secrets.")
+        static let configuration = CommandConfiguration(
+            abstract: "List keys: id, tenant, name, created, revoked. Never secrets.")
 
         @OptionGroup var options: GlobalOptions
 
@@ -60,7 +63,9 @@ struct KeysCommand: AsyncParsableCommand {
             defer { connection.database.close() }
             for key in try connection.apiKeys() {
                 let revoked = key.revokedAt.map { "revoked \(Timestamp.format($0))" } ?? "active"
-                print([key.id, key.tenant.name, key.name ?? "-", Timestamp.format(key.createdAt), revoked].joined(separator: "\t"))
+                print(
+                    [key.id, key.tenant.name, key.name ?? "-", Timestamp.format(key.createdAt), revoked].joined(
+                        separator: "\t"))
             }
         }
     }

@@ -31,7 +31,9 @@ struct RetryCommand: AsyncParsableCommand {
             try connection.wakeWorkers()
             print(#"{"jid":"\#(jobID)","status":"started"}"#)
         case .notFailed(let state):
-            FileHandle.standardError.write(Data("gdpr-worker: error: the job is \(state.status.rawValue); only a failed job can be retried\n".utf8))
+            FileHandle.standardError.write(
+                Data("gdpr-worker: error: the job is \(state.status.rawValue); only a failed job can be retried\n".utf8)
+            )
             throw ExitCode(65)
         case .notFound:
             print(JobStatusReport.notFound(jobID.description).json)

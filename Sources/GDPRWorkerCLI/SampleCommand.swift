@@ -35,6 +35,8 @@ struct SampleCommand: AsyncParsableCommand {
         let started = Date()
         try ShopSample.create(customers: customers, on: connection.database, replace: replace)
         let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
-        print("loaded the sample shop with \(customers) customers in \(seconds) s; its data map: gdpr-worker sample --print-data-map")
+        print(
+            "loaded the sample shop with \(customers) customers in \(seconds) s; its data map: gdpr-worker sample --print-data-map"
+        )
     }
 }

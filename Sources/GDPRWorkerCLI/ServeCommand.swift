@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import GDPRWorkerCore
-import Logging
 import GDPRWorkerHTTP
+import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
@@ -36,8 +36,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try options.bootstrapLogging()
-        guard (1...65535).contains(port) else { throw InputError(.invalidArgument, "--port must be between 1 and 65535") }
-        guard (1...256).contains(connections) else { throw InputError(.invalidArgument, "--connections must be between 1 and 256") }
+        guard (1...65535).contains(port) else {
+            throw InputError(.invalidArgument, "--port must be between 1 and 65535")
+        }
+        guard (1...256).contains(connections) else {
+            throw InputError(.invalidArgument, "--connections must be between 1 and 256")
+        }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let store = try options.store()
@@ -48,7 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
         var onEnqueue: @Sendable () -> Void = {}
         if noWorker {
             _ = try options.connectMigrated().database.close()
-            if let path = options.resolvedDataMapPath() { requiresWatermark = try DataMap(contentsOf: path).requiresArchiveWatermark }
+            if let path = options.resolvedDataMapPath() {
+                requiresWatermark = try DataMap(contentsOf: path).requiresArchiveWatermark
+            }
         } else {
             let runtime = try WorkerRuntime.prepare(options: options, exports: exports, logger: logger)
             let pool = runtime.makePool(try worker.poolConfiguration(engine: store.engine, archiveDelay: archiveDelay))
@@ -57,11 +63,14 @@ struct ServeCommand: AsyncParsableCommand {
             services += [.init(service: pool), .init(service: runtime.makeMaintenance())]
         }
         let application = APIServer.makeApplication(
-            configuration: .init(host: host, port: port, archiveDelay: archiveDelay, requiresArchiveWatermark: requiresWatermark),
-            database: BlockingConnectionPool(store: store, size: connections, label: "http"), exports: ExportStore(configuration: exports),
+            configuration: .init(
+                host: host, port: port, archiveDelay: archiveDelay, requiresArchiveWatermark: requiresWatermark),
+            database: BlockingConnectionPool(store: store, size: connections, label: "http"),
+            exports: ExportStore(configuration: exports),
             registry: registry, logger: logger, onEnqueue: onEnqueue)
         services.insert(.init(service: application), at: 0)
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

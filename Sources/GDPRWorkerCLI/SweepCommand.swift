@@ -24,10 +24,16 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .customLong("batch-size"), help: ArgumentHelp("Rows moved per transaction.", valueName: "n"))
     var batchSize = ArchiveSweep.Configuration.defaultBatchSize
 
-    @Option(name: .customLong("export-dir"), help: ArgumentHelp("Where exports are. Env: GDPR_WORKER_EXPORT_DIR.", valueName: "path"))
+    @Option(
+        name: .customLong("export-dir"),
+        help: ArgumentHelp("Where exports are. Env: GDPR_WORKER_EXPORT_DIR.", valueName: "path"))
     var exportDirectory: String?
 
-    @Option(name: .customLong("export-retention"), help: ArgumentHelp("How long exports are kept (default: \(ExportStore.Configuration.defaultRetention.humanReadable)). Env: GDPR_WORKER_EXPORT_RETENTION.", valueName: "duration"))
+    @Option(
+        name: .customLong("export-retention"),
+        help: ArgumentHelp(
+            "How long exports are kept (default: \(ExportStore.Configuration.defaultRetention.humanReadable)). Env: GDPR_WORKER_EXPORT_RETENTION.",
+            valueName: "duration"))
     var exportRetention: String?
 
     func run() async throws {
@@ -42,7 +48,9 @@ struct SweepCommand: AsyncParsableCommand {
             let problems = try DataMapCheck.run(contentsOf: path, on: connection.database)
             guard problems.isEmpty else {
                 for problem in problems { FileHandle.standardError.write(Data("gdpr-worker: \(problem)\n".utf8)) }
-                throw CommandError(message: "the data map \(path) has \(problems.count) problem(s); not sweeping", code: CommandFailure.dataError)
+                throw CommandError(
+                    message: "the data map \(path) has \(problems.count) problem(s); not sweeping",
+                    code: CommandFailure.dataError)
             }
             pairs = try DataMap(contentsOf: path).archivePairs
         } else {
@@ -51,7 +59,10 @@ struct SweepCommand: AsyncParsableCommand {
         }
         let bar = isatty(STDERR_FILENO) == 1 ? SweepProgressBar() : nil
         let sweep = ArchiveSweep(
-            store: try options.store(), pairs: pairs, exports: ExportStore(configuration: try WorkerOptions.exportConfiguration(directory: exportDirectory, retention: exportRetention)),
+            store: try options.store(), pairs: pairs,
+            exports: ExportStore(
+                configuration: try WorkerOptions.exportConfiguration(
+                    directory: exportDirectory, retention: exportRetention)),
             configuration: configuration, logger: logger, progress: bar.map { bar in { bar.draw($0) } })
         let report = try await Task.detached { try sweep.run() }.value
         bar?.finish()

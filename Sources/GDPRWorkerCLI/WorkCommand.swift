@@ -26,7 +26,8 @@ struct WorkCommand: AsyncParsableCommand {
         let store = try options.store()
         let poolConfiguration = try worker.poolConfiguration(
             engine: store.engine, archiveDelay: try options.resolvedArchiveDelay(), exitWhenIdle: drain)
-        let runtime = try WorkerRuntime.prepare(options: options, exports: try worker.exportConfiguration(), logger: logger)
+        let runtime = try WorkerRuntime.prepare(
+            options: options, exports: try worker.exportConfiguration(), logger: logger)
         let pool = runtime.makePool(poolConfiguration)
         let maintenance = runtime.makeMaintenance()
         // A drain must not stop at jobs a dead process still holds: rescue them first.

@@ -4,30 +4,54 @@ import GDPRWorkerCore
 
 /// Options of the commands that run the worker pool: `work` and `serve`.
 struct WorkerOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Worker threads, each with its own connection (default: 4 on PostgreSQL, 1 on SQLite).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Worker threads, each with its own connection (default: 4 on PostgreSQL, 1 on SQLite).", valueName: "n"))
     var workers: Int?
 
-    @Option(name: .customLong("batch-size"), help: ArgumentHelp("Jobs claimed and finished per transaction.", valueName: "n"))
+    @Option(
+        name: .customLong("batch-size"),
+        help: ArgumentHelp("Jobs claimed and finished per transaction.", valueName: "n"))
     var batchSize: Int = WorkerPool.Configuration.defaultBatchSize
 
-    @Option(help: ArgumentHelp("How long a job too large for a batch stays reserved without a heartbeat.", valueName: "duration"))
+    @Option(
+        help: ArgumentHelp(
+            "How long a job too large for a batch stays reserved without a heartbeat.", valueName: "duration"))
     var lease: String = WorkerPool.Configuration.defaultLease.humanReadable
 
-    @Option(name: .customLong("shutdown-timeout"), help: ArgumentHelp("How long in-flight jobs get to finish after SIGTERM.", valueName: "duration"))
+    @Option(
+        name: .customLong("shutdown-timeout"),
+        help: ArgumentHelp("How long in-flight jobs get to finish after SIGTERM.", valueName: "duration"))
     var shutdownTimeout: String = WorkerPool.Configuration.defaultShutdownTimeout.humanReadable
 
-    @Option(name: .customLong("poll-interval"), help: ArgumentHelp("How often idle workers look for work when no wake-up arrives.", valueName: "duration"))
+    @Option(
+        name: .customLong("poll-interval"),
+        help: ArgumentHelp("How often idle workers look for work when no wake-up arrives.", valueName: "duration"))
     var pollInterval: String = WorkerPool.Configuration.defaultPollInterval.humanReadable
 
-    @Option(name: .customLong("export-dir"), help: ArgumentHelp("Where export jobs write (default: \(ExportStore.Configuration.defaultDirectory)). Env: GDPR_WORKER_EXPORT_DIR.", valueName: "path"))
+    @Option(
+        name: .customLong("export-dir"),
+        help: ArgumentHelp(
+            "Where export jobs write (default: \(ExportStore.Configuration.defaultDirectory)). Env: GDPR_WORKER_EXPORT_DIR.",
+            valueName: "path"))
     var exportDirectory: String?
 
-    @Option(name: .customLong("export-retention"), help: ArgumentHelp("How long exports are kept (default: \(ExportStore.Configuration.defaultRetention.humanReadable)). Env: GDPR_WORKER_EXPORT_RETENTION.", valueName: "duration"))
+    @Option(
+        name: .customLong("export-retention"),
+        help: ArgumentHelp(
+            "How long exports are kept (default: \(ExportStore.Configuration.defaultRetention.humanReadable)). Env: GDPR_WORKER_EXPORT_RETENTION.",
+            valueName: "duration"))
     var exportRetention: String?
 
-    func poolConfiguration(engine: DatabaseEngine, archiveDelay: Duration, exitWhenIdle: Bool = false) throws(InputError) -> WorkerPool.Configuration {
-        guard (1...1_000).contains(batchSize) else { throw InputError(.invalidArgument, "--batch-size must be between 1 and 1000") }
-        if let workers, !(1...256).contains(workers) { throw InputError(.invalidArgument, "--workers must be between 1 and 256") }
+    func poolConfiguration(
+        engine: DatabaseEngine, archiveDelay: Duration, exitWhenIdle: Bool = false
+    ) throws(InputError) -> WorkerPool.Configuration {
+        guard (1...1_000).contains(batchSize) else {
+            throw InputError(.invalidArgument, "--batch-size must be between 1 and 1000")
+        }
+        if let workers, !(1...256).contains(workers) {
+            throw InputError(.invalidArgument, "--workers must be between 1 and 256")
+        }
         var configuration = WorkerPool.Configuration.forEngine(engine)
         configuration.workers = workers ?? configuration.workers
         configuration.batchSize = batchSize
@@ -36,7 +60,9 @@ struct WorkerOptions: ParsableArguments {
         configuration.pollInterval = try Duration(parsing: pollInterval)
         configuration.archiveDelay = archiveDelay
         configuration.exitWhenIdle = exitWhenIdle
-        guard configuration.lease >= .seconds(3) else { throw InputError(.invalidArgument, "--lease must be at least 3s") }
+        guard configuration.lease >= .seconds(3) else {
+            throw InputError(.invalidArgument, "--lease must be at least 3s")
+        }
         return configuration
     }
 
@@ -45,7 +71,9 @@ struct WorkerOptions: ParsableArguments {
     }
 
     /// Where exports live and how long: the flags, then the environment, then the defaults.
-    static func exportConfiguration(directory: String?, retention: String?) throws(InputError) -> ExportStore.Configuration {
+    static func exportConfiguration(
+        directory: String?, retention: String?
+    ) throws(InputError) -> ExportStore.Configuration {
         let environment = ProcessInfo.processInfo.environment
         var configuration = ExportStore.Configuration()
         if let directory = directory ?? environment["GDPR_WORKER_EXPORT_DIR"], !directory.isEmpty {

@@ -11,9 +11,13 @@ struct WorkerRuntime {
     let logger: Logger
 
     /// Refuses to start on a missing schema or a data map that fails `check`, naming every problem.
-    static func prepare(options: GlobalOptions, exports: ExportStore.Configuration, logger: Logger) throws -> WorkerRuntime {
+    static func prepare(
+        options: GlobalOptions, exports: ExportStore.Configuration, logger: Logger
+    ) throws -> WorkerRuntime {
         guard let path = options.resolvedDataMapPath() else {
-            throw InputError(.invalidArgument, "no data map: pass --data-map PATH or set GDPR_WORKER_DATA_MAP (see `gdpr-worker check`)")
+            throw InputError(
+                .invalidArgument,
+                "no data map: pass --data-map PATH or set GDPR_WORKER_DATA_MAP (see `gdpr-worker check`)")
         }
         let store = try options.store()
         let connection = try options.connectMigrated()
@@ -22,14 +26,17 @@ struct WorkerRuntime {
         guard problems.isEmpty else {
             for problem in problems { FileHandle.standardError.write(Data("gdpr-worker: \(problem)\n".utf8)) }
             throw CommandError(
-                message: "the data map \(path) has \(problems.count) problem\(problems.count == 1 ? "" : "s"); refusing to start",
+                message:
+                    "the data map \(path) has \(problems.count) problem\(problems.count == 1 ? "" : "s"); refusing to start",
                 code: CommandFailure.dataError)
         }
         let handler = ErasureJobHandler(dataMap: try DataMap(contentsOf: path), configuration: .init(export: exports))
         try handler.prepare(on: connection.database)
         let secret = ProcessInfo.processInfo.environment["GDPR_WORKER_AUDIT_SECRET"]
         if secret?.isEmpty ?? true {
-            logger.notice("GDPR_WORKER_AUDIT_SECRET is not set: audit hashes use a secret generated once and stored in gdpr_settings; set your own in production")
+            logger.notice(
+                "GDPR_WORKER_AUDIT_SECRET is not set: audit hashes use a secret generated once and stored in gdpr_settings; set your own in production"
+            )
         }
         let hasher = try AuditKeyHasher.resolve(configured: secret, store: connection)
         return WorkerRuntime(store: store, handler: handler, hasher: hasher, logger: logger)

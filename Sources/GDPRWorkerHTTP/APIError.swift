@@ -44,24 +44,35 @@ public struct APIError: HTTPResponseError, Sendable {
             switch error.code {
             case .connectionFailed, .connectionLost, .authenticationFailed:
                 logger.warning("database unavailable", metadata: ["error": "\(error)"])
-                return APIError(.serviceUnavailable, code: "database_unavailable", message: "the database is unavailable; retry later", headers: [.retryAfter: "5"])
+                return APIError(
+                    .serviceUnavailable, code: "database_unavailable",
+                    message: "the database is unavailable; retry later", headers: [.retryAfter: "5"])
             case .busy, .conflict, .cancelled:
-                return APIError(.serviceUnavailable, code: "database_busy", message: "the database is busy; retry shortly", headers: [.retryAfter: "1"])
+                return APIError(
+                    .serviceUnavailable, code: "database_busy", message: "the database is busy; retry shortly",
+                    headers: [.retryAfter: "1"])
             case .schemaMissing:
                 logger.error("database schema missing", metadata: ["error": "\(error)"])
-                return APIError(.serviceUnavailable, code: "schema_missing", message: "the database has no gdpr-worker schema; run gdpr-worker migrate")
+                return APIError(
+                    .serviceUnavailable, code: "schema_missing",
+                    message: "the database has no gdpr-worker schema; run gdpr-worker migrate")
             default:
                 logger.error("database error", metadata: ["error": "\(error)"])
-                return APIError(.internalServerError, code: "internal_error", message: "the request failed on the server; see its log")
+                return APIError(
+                    .internalServerError, code: "internal_error",
+                    message: "the request failed on the server; see its log")
             }
         case let error as any HTTPResponseError where error.status == .contentTooLarge:
-            return APIError(.contentTooLarge, code: "body_too_large", message: "the request body is too large; these endpoints take their input in the query string")
+            return APIError(
+                .contentTooLarge, code: "body_too_large",
+                message: "the request body is too large; these endpoints take their input in the query string")
         case let error as any HTTPResponseError:
             let code = error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
             return APIError(error.status, code: code, message: (error as? HTTPError)?.body ?? error.status.reasonPhrase)
         default:
             logger.error("unexpected error", metadata: ["error_type": "\(type(of: error))"])
-            return APIError(.internalServerError, code: "internal_error", message: "the request failed on the server; see its log")
+            return APIError(
+                .internalServerError, code: "internal_error", message: "the request failed on the server; see its log")
         }
     }
 }
@@ -72,6 +83,8 @@ extension Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -11,7 +11,9 @@ struct APIKeyAuthenticator: RouterMiddleware {
     static let header = HTTPField.Name("Api-Key")!
     let keys: APIKeyCache
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard let token = request.headers[Self.header], !token.isEmpty else {
             throw APIError.unauthorized("the Api-Key header is missing")
         }

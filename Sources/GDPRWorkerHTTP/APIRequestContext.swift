@@ -1,5 +1,5 @@
-import Hummingbird
 import GDPRWorkerCore
+import Hummingbird
 
 /// The per-request context: Hummingbird's core storage plus the tenant the API key belongs to.
 public struct APIRequestContext: RequestContext {

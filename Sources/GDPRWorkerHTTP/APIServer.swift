@@ -28,8 +28,10 @@ public enum APIServer {
         public static let defaultConnections = 8
 
         public init(
-            host: String = Configuration.defaultHost, port: Int = Configuration.defaultPort, archiveDelay: Duration = ArchiveCutoff.defaultDelay,
-            requiresArchiveWatermark: Bool = false, apiKeyCacheTTL: Duration = .seconds(5), statusCacheCapacity: Int = 10_000
+            host: String = Configuration.defaultHost, port: Int = Configuration.defaultPort,
+            archiveDelay: Duration = ArchiveCutoff.defaultDelay,
+            requiresArchiveWatermark: Bool = false, apiKeyCacheTTL: Duration = .seconds(5),
+            statusCacheCapacity: Int = 10_000
         ) {
             self.host = host
             self.port = port
@@ -49,19 +51,23 @@ public enum APIServer {
     }
 
     public static func makeApplication(
-        configuration: Configuration, database: BlockingConnectionPool, exports: ExportStore, registry: PrometheusCollectorRegistry,
+        configuration: Configuration, database: BlockingConnectionPool, exports: ExportStore,
+        registry: PrometheusCollectorRegistry,
         logger: Logger, timeSource: TimeSource = .database, onEnqueue: @escaping @Sendable () -> Void = {}
     ) -> some ApplicationProtocol {
         let router = makeRouter(
-            configuration: configuration, database: database, exports: exports, registry: registry, timeSource: timeSource, onEnqueue: onEnqueue)
+            configuration: configuration, database: database, exports: exports, registry: registry,
+            timeSource: timeSource, onEnqueue: onEnqueue)
         return Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gdpr-worker"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "gdpr-worker"),
             logger: logger)
     }
 
     static func makeRouter(
-        configuration: Configuration, database: BlockingConnectionPool, exports: ExportStore, registry: PrometheusCollectorRegistry,
+        configuration: Configuration, database: BlockingConnectionPool, exports: ExportStore,
+        registry: PrometheusCollectorRegistry,
         timeSource: TimeSource, onEnqueue: @escaping @Sendable () -> Void
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
@@ -76,22 +82,32 @@ public enum APIServer {
                 (try connection.schemaVersion(), try connection.archiveConflicts())
             }
             guard let version else {
-                throw APIError(.serviceUnavailable, code: "schema_missing", message: "the database has no gdpr-worker schema; run gdpr-worker migrate")
+                throw APIError(
+                    .serviceUnavailable, code: "schema_missing",
+                    message: "the database has no gdpr-worker schema; run gdpr-worker migrate")
             }
             guard version >= Migration.latestVersion(for: database.store.engine) else {
-                throw APIError(.serviceUnavailable, code: "schema_outdated", message: "the database schema is older than this binary; run gdpr-worker migrate")
+                throw APIError(
+                    .serviceUnavailable, code: "schema_outdated",
+                    message: "the database schema is older than this binary; run gdpr-worker migrate")
             }
             // Still ready to serve: the API works; the sweep's problem is reported, not hidden.
             return Response.json(
-                Readiness(status: conflicts == nil ? "ok" : "degraded", database: "ok", schemaVersion: version, archiveConflicts: conflicts?.rows))
+                Readiness(
+                    status: conflicts == nil ? "ok" : "degraded", database: "ok", schemaVersion: version,
+                    archiveConflicts: conflicts?.rows))
         }
 
         let queueMetrics = QueueMetrics(registry: registry)
-        let cutoff = ArchiveCutoff(delay: configuration.archiveDelay, requiresWatermark: configuration.requiresArchiveWatermark)
+        let cutoff = ArchiveCutoff(
+            delay: configuration.archiveDelay, requiresWatermark: configuration.requiresArchiveWatermark)
         router.get("/metrics") { _, context in
             do {
                 let (statistics, conflicts) = try await database.withConnection { connection in
-                    (try connection.statistics(cutoff: cutoff, now: timeSource.override), try connection.archiveConflicts())
+                    (
+                        try connection.statistics(cutoff: cutoff, now: timeSource.override),
+                        try connection.archiveConflicts()
+                    )
                 }
                 queueMetrics.update(statistics, archiveConflicts: conflicts?.total ?? 0)
             } catch {
@@ -110,10 +126,13 @@ public enum APIServer {
         }
 
         let jobs = JobRoutes(
-            database: database, statusCache: JobStatusCache(capacity: configuration.statusCacheCapacity), cutoff: cutoff,
+            database: database, statusCache: JobStatusCache(capacity: configuration.statusCacheCapacity),
+            cutoff: cutoff,
             timeSource: timeSource, onEnqueue: onEnqueue)
         let api = router.group("/api/v2/event-data")
-            .add(middleware: APIKeyAuthenticator(keys: APIKeyCache(database: database, ttl: configuration.apiKeyCacheTTL)))
+            .add(
+                middleware: APIKeyAuthenticator(
+                    keys: APIKeyCache(database: database, ttl: configuration.apiKeyCacheTTL)))
         jobs.register(on: api)
         ExportRoutes(database: database, exports: exports).register(on: api)
         return router

@@ -24,24 +24,34 @@ struct ExportRoutes: Sendable {
             return .json(JobStatusReport.notFound(jid.description), status: .notFound)
         }
         guard job.kind == .export else {
-            throw APIError(.conflict, code: "not_an_export_job", message: "this job is a remove job; only export jobs have a result")
+            throw APIError(
+                .conflict, code: "not_an_export_job",
+                message: "this job is a remove job; only export jobs have a result")
         }
         switch job.state {
         case .pending, .running:
-            throw APIError(.conflict, code: "export_not_ready", message: "the export has not finished; poll job-status until it is done")
+            throw APIError(
+                .conflict, code: "export_not_ready",
+                message: "the export has not finished; poll job-status until it is done")
         case .failed:
-            throw APIError(.conflict, code: "export_failed", message: "the export failed: \(job.lastError ?? "no reason recorded")")
+            throw APIError(
+                .conflict, code: "export_failed", message: "the export failed: \(job.lastError ?? "no reason recorded")"
+            )
         case .done:
             break
         }
         let exports = self.exports
         guard let reader = try await Self.onDispatch({ try exports.reader(for: jid) }) else {
-            throw APIError(.gone, code: "export_expired", message: "the export was deleted after its retention period; create a new export job")
+            throw APIError(
+                .gone, code: "export_expired",
+                message: "the export was deleted after its retention period; create a new export job")
         }
         context.logger.info("export served", metadata: ["jid": "\(jid)"])
         return Response(
             status: .ok,
-            headers: [.contentType: "application/x-ndjson", .contentDisposition: "attachment; filename=\"\(jid).jsonl\""],
+            headers: [
+                .contentType: "application/x-ndjson", .contentDisposition: "attachment; filename=\"\(jid).jsonl\"",
+            ],
             body: ResponseBody { writer in
                 while let chunk = try await Self.onDispatch({ try reader.next() }) {
                     try await writer.write(ByteBuffer(bytes: chunk))
@@ -53,7 +63,9 @@ struct ExportRoutes: Sendable {
     private static let files = DispatchQueue(label: "gdpr-worker.exports", attributes: .concurrent)
 
     /// File reads block, so they run on a Dispatch queue, never on an event loop.
-    private static func onDispatch<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+    private static func onDispatch<Value: Sendable>(
+        _ body: @escaping @Sendable () throws -> Value
+    ) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
             files.async { continuation.resume(with: Result { try body() }) }
         }

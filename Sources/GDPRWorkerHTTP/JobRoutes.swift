@@ -42,14 +42,18 @@ struct JobRoutes: Sendable {
         let jid = try JobID(parsing: try query.required("jid", code: .invalidJobID))
         let tenant = try tenant(of: context)
         let now = timeSource.override
-        let outcome = try await database.withConnection { connection in try connection.retryFailed(jid, tenant: tenant, now: now) }
+        let outcome = try await database.withConnection { connection in
+            try connection.retryFailed(jid, tenant: tenant, now: now)
+        }
         switch outcome {
         case .retried:
             onEnqueue()
             context.logger.notice("failed job retried", metadata: ["jid": "\(jid)"])
             return .json(CreatedJob(jid: jid.description, status: JobStatus.started.rawValue))
         case .notFailed(let state):
-            throw APIError(.conflict, code: "job_not_failed", message: "the job is \(state.status.rawValue); only a failed job can be retried")
+            throw APIError(
+                .conflict, code: "job_not_failed",
+                message: "the job is \(state.status.rawValue); only a failed job can be retried")
         case .notFound:
             return .json(JobStatusReport.notFound(jid.description), status: .notFound)
         }
@@ -64,11 +68,15 @@ struct JobRoutes: Sendable {
         let mode = try ErasureMode(parsing: query["mode"] ?? ErasureMode.anonymise.rawValue)
         let tenant = try tenant(of: context)
         let enqueued = try await database.withConnection { connection in
-            try connection.enqueue(EnqueueRequest(customerKey: key, tenant: tenant, kind: kind, mode: mode, deduplicate: true))
+            try connection.enqueue(
+                EnqueueRequest(customerKey: key, tenant: tenant, kind: kind, mode: mode, deduplicate: true))
         }
         if !enqueued.deduplicated { onEnqueue() }
         context.logger.info(
-            "job created", metadata: ["jid": "\(enqueued.jid)", "kind": "\(kind.rawValue)", "deduplicated": "\(enqueued.deduplicated)"])
+            "job created",
+            metadata: [
+                "jid": "\(enqueued.jid)", "kind": "\(kind.rawValue)", "deduplicated": "\(enqueued.deduplicated)",
+            ])
         return .json(CreatedJob(jid: enqueued.jid.description, status: JobStatus.started.rawValue))
     }
 
@@ -82,7 +90,10 @@ struct JobRoutes: Sendable {
         let found = try await database.withConnection { connection -> (Job, Date?)? in
             guard let job = try connection.job(jid, tenant: tenant) else { return nil }
             let needsWatermark = cutoff.requiresWatermark && job.state == .pending && job.kind == .remove
-            return (job, needsWatermark ? try connection.setting(ArchiveCutoff.watermarkSetting).flatMap(Timestamp.parse) : nil)
+            return (
+                job,
+                needsWatermark ? try connection.setting(ArchiveCutoff.watermarkSetting).flatMap(Timestamp.parse) : nil
+            )
         }
         guard let (job, watermark) = found else {
             return .json(JobStatusReport.notFound(jid.description), status: .notFound)

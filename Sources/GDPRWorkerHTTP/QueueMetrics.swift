@@ -19,18 +19,23 @@ final class QueueMetrics: Sendable {
     init(registry: PrometheusCollectorRegistry) {
         func gauge(_ name: String, unit: String = "", _ help: String, labels: [(String, String)] = []) -> Gauge {
             registry.makeGauge(
-                descriptor: MetricNameDescriptor(namespace: "gdpr_worker", metricName: name, unitName: unit, helpText: help), labels: labels)
+                descriptor: MetricNameDescriptor(
+                    namespace: "gdpr_worker", metricName: name, unitName: unit, helpText: help), labels: labels)
         }
         let phases = "Unfinished jobs by phase"
         waiting = gauge("queue_jobs", phases, labels: [("phase", "waiting_for_archive")])
         eligible = gauge("queue_jobs", phases, labels: [("phase", "queued")])
         running = gauge("queue_jobs", phases, labels: [("phase", "running")])
-        oldestEligibleAge = gauge("queue_oldest_eligible_age", unit: "seconds", "Age of the oldest job past its archive cutoff and not yet claimed")
-        pastDue = gauge("jobs_past_legal_due", "Unfinished jobs past their legal due date (creation + 1 month, GDPR Art. 12(3))")
+        oldestEligibleAge = gauge(
+            "queue_oldest_eligible_age", unit: "seconds",
+            "Age of the oldest job past its archive cutoff and not yet claimed")
+        pastDue = gauge(
+            "jobs_past_legal_due", "Unfinished jobs past their legal due date (creation + 1 month, GDPR Art. 12(3))")
         nearDue = gauge("jobs_near_legal_due", "Unfinished jobs due within 7 days")
         failed = gauge("jobs_failed", "Failed jobs: erasures that did not happen and need a human")
         archiveConflicts = gauge(
-            "archive_conflict_rows", "Rows the last sweep could not archive because the archive holds other rows under their keys")
+            "archive_conflict_rows",
+            "Rows the last sweep could not archive because the archive holds other rows under their keys")
         databaseUp = gauge("database_up", "1 if the last scrape reached the database")
     }
 

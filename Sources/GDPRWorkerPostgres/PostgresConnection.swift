@@ -18,7 +18,9 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
     /// The number of prepared statements kept per connection; past it the cache starts over.
     public static let statementCacheLimit = 512
 
-    public init(parameters: PostgresConnectionParameters, session: PostgresSessionSettings = .idle) throws(DatabaseError) {
+    public init(
+        parameters: PostgresConnectionParameters, session: PostgresSessionSettings = .idle
+    ) throws(DatabaseError) {
         password = parameters["password"]
         var keywords = parameters.keywords + session.clientKeywords(parameters)
         if parameters["application_name"] == nil { keywords.append(("application_name", "gdpr-worker")) }
@@ -29,7 +31,9 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
             throw error
         }
         handle = connection
-        try executeScript("SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO'; " + session.script(serverVersion: Int(PQserverVersion(connection))))
+        try executeScript(
+            "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO'; "
+                + session.script(serverVersion: Int(PQserverVersion(connection))))
     }
 
     deinit {
@@ -152,8 +156,12 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
         }
         return keywordPointers.withUnsafeMutableBufferPointer { keywordBuffer in
             valuePointers.withUnsafeMutableBufferPointer { valueBuffer in
-                keywordBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: keywordBuffer.count) { keys in
-                    valueBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: valueBuffer.count) { values in
+                keywordBuffer.baseAddress!.withMemoryRebound(
+                    to: UnsafePointer<CChar>?.self, capacity: keywordBuffer.count
+                ) { keys in
+                    valueBuffer.baseAddress!.withMemoryRebound(
+                        to: UnsafePointer<CChar>?.self, capacity: valueBuffer.count
+                    ) { values in
                         PQconnectdbParams(keys, values, 0)
                     }
                 }
@@ -225,7 +233,10 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
             broken = true
             // The error text may carry the failed statement's values; only its SQLSTATE is kept.
             let fields = PostgresErrorFields(result)
-            return DatabaseError(.connectionLost, "PostgreSQL connection lost (\(fields.sqlState): \(PostgresErrorFields.sentence(for: fields.sqlState)))")
+            return DatabaseError(
+                .connectionLost,
+                "PostgreSQL connection lost (\(fields.sqlState): \(PostgresErrorFields.sentence(for: fields.sqlState)))"
+            )
         }
         return PostgresErrorFields(result).error()
     }
@@ -235,7 +246,7 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
         let message = sanitized(raw, password: password)
         let code: DatabaseError.Code =
             raw.contains("password authentication failed") || raw.contains("no password supplied")
-            || raw.contains("authentication failed") ? .authenticationFailed : .connectionFailed
+                || raw.contains("authentication failed") ? .authenticationFailed : .connectionFailed
         return DatabaseError(code, "cannot connect to PostgreSQL: \(message)")
     }
 

@@ -15,7 +15,9 @@ public struct PostgresConnectionParameters: Sendable, Hashable, CustomStringConv
 
     public init(parsing text: String) throws(InputError) {
         guard let components = URLComponents(string: text) else {
-            throw InputError(.invalidDatabaseURL, "the PostgreSQL URL is malformed; percent-encode reserved characters in the user and password")
+            throw InputError(
+                .invalidDatabaseURL,
+                "the PostgreSQL URL is malformed; percent-encode reserved characters in the user and password")
         }
         var keywords: [(String, String)] = []
         if let host = components.host, !host.isEmpty {
@@ -33,7 +35,10 @@ public struct PostgresConnectionParameters: Sendable, Hashable, CustomStringConv
         if !database.isEmpty { keywords.append(("dbname", database.removingPercentEncoding ?? database)) }
         for item in components.queryItems ?? [] {
             guard Self.allowedOptions.contains(item.name) else {
-                throw InputError(.invalidDatabaseURL, "unknown PostgreSQL URL parameter '\(item.name)'; known: \(Self.allowedOptions.sorted().joined(separator: ", "))")
+                throw InputError(
+                    .invalidDatabaseURL,
+                    "unknown PostgreSQL URL parameter '\(item.name)'; known: \(Self.allowedOptions.sorted().joined(separator: ", "))"
+                )
             }
             keywords.append((item.name, item.value ?? ""))
         }

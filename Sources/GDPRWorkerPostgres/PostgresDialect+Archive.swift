@@ -20,7 +20,9 @@ extension PostgresDialect {
 
     /// One statement: a batch of rows whose key the archive lacks is copied (any other conflict
     /// skipped by `ON CONFLICT DO NOTHING`) and only the copied rows are deleted.
-    public func archiveBatchAroundConflicts(hot: String, archive: String, timeColumn: String, columns: [String], key: [String]) -> [String] {
+    public func archiveBatchAroundConflicts(
+        hot: String, archive: String, timeColumn: String, columns: [String], key: [String]
+    ) -> [String] {
         let list = columns.map(quote).joined(separator: ", ")
         let keyList = key.map(quote).joined(separator: ", ")
         return [
@@ -42,8 +44,11 @@ extension PostgresDialect {
         ]
     }
 
-    public func archiveDropIdentical(hot: String, archive: String, timeColumn: String, columns: [String], key: [String]) -> String {
-        let same = columns.map { "CAST(a.\(quote($0)) AS text) IS NOT DISTINCT FROM CAST(h.\(quote($0)) AS text)" }.joined(separator: " AND ")
+    public func archiveDropIdentical(
+        hot: String, archive: String, timeColumn: String, columns: [String], key: [String]
+    ) -> String {
+        let same = columns.map { "CAST(a.\(quote($0)) AS text) IS NOT DISTINCT FROM CAST(h.\(quote($0)) AS text)" }
+            .joined(separator: " AND ")
         return """
             DELETE FROM \(quote(hot)) h
              WHERE \(isBefore(timeColumn)) AND EXISTS (SELECT 1 FROM \(quote(archive)) a WHERE \(Self.sameKey(key, "a", "h", quote)) AND \(same))

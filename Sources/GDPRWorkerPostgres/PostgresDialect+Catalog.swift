@@ -9,8 +9,10 @@ extension PostgresDialect {
             columns[table, default: []].append(
                 DatabaseCatalog.Column(
                     name: try row.string("column_name"), declaredType: try row.string("declared_type"),
-                    category: Self.category(typeName: try row.string("type_name"), typeType: try row.string("type_type")),
-                    isNullable: try row.bool("nullable"), isGenerated: try row.bool("generated"), isComparable: try row.bool("comparable")))
+                    category: Self.category(
+                        typeName: try row.string("type_name"), typeType: try row.string("type_type")),
+                    isNullable: try row.bool("nullable"), isGenerated: try row.bool("generated"),
+                    isComparable: try row.bool("comparable")))
         }
         var primaryKeys: [String: [String]] = [:]
         var assignedKeys: Set<String> = []
@@ -31,7 +33,8 @@ extension PostgresDialect {
                     id, try row.string("table_name"),
                     DatabaseCatalog.ForeignKey(
                         columns: [], referencedTable: try row.string("referenced_table"), referencedColumns: [],
-                        onDelete: Self.deleteAction(try row.string("on_delete"))))
+                        onDelete: Self.deleteAction(try row.string("on_delete")))
+                )
             }
             current?.key.columns.append(try row.string("column_name"))
             current?.key.referencedColumns.append(try row.string("referenced_column"))
@@ -48,7 +51,10 @@ extension PostgresDialect {
                 flushIndex()
                 index = (
                     try row.string("table_name"),
-                    DatabaseCatalog.Index(name: name, columns: [], isUnique: try row.bool("is_unique"), isPartial: try row.bool("is_partial")))
+                    DatabaseCatalog.Index(
+                        name: name, columns: [], isUnique: try row.bool("is_unique"),
+                        isPartial: try row.bool("is_partial"))
+                )
             }
             index?.value.columns.append(row.optionalString("column_name"))
         }
@@ -56,15 +62,20 @@ extension PostgresDialect {
         return DatabaseCatalog(
             tables: columns.map { name, columns in
                 DatabaseCatalog.Table(
-                    name: name, columns: columns, primaryKey: primaryKeys[name] ?? [], foreignKeys: foreignKeys[name] ?? [],
-                    indexes: indexes[name] ?? [], reusesKeys: Self.reusesKeys(primaryKeys[name] ?? [], columns, assigned: assignedKeys.contains(name)))
+                    name: name, columns: columns, primaryKey: primaryKeys[name] ?? [],
+                    foreignKeys: foreignKeys[name] ?? [],
+                    indexes: indexes[name] ?? [],
+                    reusesKeys: Self.reusesKeys(primaryKeys[name] ?? [], columns, assigned: assignedKeys.contains(name))
+                )
             })
     }
 
     /// A single integer key that no sequence or identity assigns: whatever assigns it may hand out
     /// a key again once its row is gone from the table.
     static func reusesKeys(_ primaryKey: [String], _ columns: [DatabaseCatalog.Column], assigned: Bool) -> Bool {
-        guard primaryKey.count == 1, let column = columns.first(where: { $0.name == primaryKey[0] }) else { return false }
+        guard primaryKey.count == 1, let column = columns.first(where: { $0.name == primaryKey[0] }) else {
+            return false
+        }
         return column.category == .integer && !assigned
     }
 

@@ -9,7 +9,9 @@ public struct PostgresDialect: SQLDialect {
 
     public func placeholder(_ index: Int) -> String { "$\(index)" }
 
-    public func textRows(_ rows: [[String]], columns: [String], firstPlaceholder: Int) -> (relation: String, binds: [SQLValue]) {
+    public func textRows(
+        _ rows: [[String]], columns: [String], firstPlaceholder: Int
+    ) -> (relation: String, binds: [SQLValue]) {
         let arrays = columns.indices.map { column in "CAST(\(placeholder(firstPlaceholder + column)) AS text[])" }
         let relation = "unnest(\(arrays.joined(separator: ", "))) AS z(\(columns.map(quote).joined(separator: ", ")))"
         return (relation, columns.indices.map { column in .textArray(rows.map { $0[column] }) })

@@ -105,10 +105,15 @@ struct PostgresErrorFields {
         case "57P01", "57P02", "57P03": .connectionLost
         case "42P01" where namesQueueTable: .schemaMissing
         default:
-            if sqlState.hasPrefix("23") { .constraintViolation }
+            if sqlState.hasPrefix("23") {
+                .constraintViolation
+            }
             // The server reported it on a connection that still works: a link of its own failed.
-            else if sqlState.hasPrefix("08") || sqlState.hasPrefix("HV") { .externalFailure }
-            else { .queryFailed }
+            else if sqlState.hasPrefix("08") || sqlState.hasPrefix("HV") {
+                .externalFailure
+            } else {
+                .queryFailed
+            }
         }
     }
 }

@@ -4,7 +4,8 @@ import GDPRWorkerCore
 extension PostgresJobStoreConnection {
     public func statistics(cutoff: ArchiveCutoff, now: Date?) throws(DatabaseError) -> QueueStatistics {
         let clock = engineRules.clock(now)
-        let row = try postgres.firstRow("""
+        let row = try postgres.firstRow(
+            """
             WITH live AS (
                 SELECT CASE WHEN \(engineRules.held(now: now)) THEN 'running' ELSE 'pending' END AS state,
                        created_at, legal_due_at, \(engineRules.released(by: cutoff, now: now)) AS eligible

@@ -31,7 +31,8 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
     public func schemaVersion() throws(DatabaseError) -> Int? {
         let present = try postgres.queryFirst("SELECT to_regclass('gdpr_schema_migrations') IS NOT NULL AS present")
         guard try present?.bool("present") == true else { return nil }
-        return try postgres.queryFirst("SELECT max(version) AS version FROM gdpr_schema_migrations")?.optionalInt("version")
+        return try postgres.queryFirst("SELECT max(version) AS version FROM gdpr_schema_migrations")?.optionalInt(
+            "version")
     }
 
     public func now() throws(DatabaseError) -> Date {
@@ -48,7 +49,8 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
     /// same statement keeps any other transaction from moving the row first.
     public func claim(_ request: ClaimRequest) throws(DatabaseError) -> [ClaimedJob] {
         let now = engineRules.clock(request.now)
-        let rows = try postgres.rows("""
+        let rows = try postgres.rows(
+            """
             UPDATE gdpr_jobs j
                SET attempts = j.attempts + 1, locked_by = \(request.worker),
                    locked_until = \(now) + make_interval(secs => \(request.lease.seconds)::float8),
@@ -61,7 +63,8 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
                       j.legal_due_at, j.started_at, j.erased_so_far
             """)
         return try ClaimedJob.decode(rows) { unreadable throws(DatabaseError) in
-            try postgres.run("""
+            try postgres.run(
+                """
                 WITH gone AS (
                     DELETE FROM gdpr_jobs WHERE jid = ANY(\(unreadable)::uuid[]) AND locked_by = \(request.worker) RETURNING *
                 )
@@ -74,18 +77,22 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         }
     }
 
-    public func holdLeases(_ jids: [JobID], worker: String, lease: Duration?, now: Date?) throws(DatabaseError) -> Set<JobID> {
+    public func holdLeases(
+        _ jids: [JobID], worker: String, lease: Duration?, now: Date?
+    ) throws(DatabaseError) -> Set<JobID> {
         let ids = jids.map(\.description)
         // A row lock alone writes no new row version; the lease is renewed only when asked.
         let rows: [SQLRow]
         if let lease {
-            rows = try postgres.rows("""
+            rows = try postgres.rows(
+                """
                 UPDATE gdpr_jobs SET locked_until = \(engineRules.clock(now)) + make_interval(secs => \(lease.seconds)::float8)
                  WHERE jid = ANY(\(ids)::uuid[]) AND locked_by = \(worker)
                 RETURNING jid
                 """)
         } else {
-            rows = try postgres.rows("SELECT jid FROM gdpr_jobs WHERE jid = ANY(\(ids)::uuid[]) AND locked_by = \(worker) FOR NO KEY UPDATE")
+            rows = try postgres.rows(
+                "SELECT jid FROM gdpr_jobs WHERE jid = ANY(\(ids)::uuid[]) AND locked_by = \(worker) FOR NO KEY UPDATE")
         }
         return Set(try rows.map { row throws(DatabaseError) in try row.jobID() })
     }
@@ -102,7 +109,8 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         let fieldsRewritten = completions.map { String($0.result.fieldsRewritten) }
         let startedAt = completions.map { Timestamp.format($0.job.startedAt ?? $0.startedAt, fractionDigits: 6) }
         let tables = completions.map(\.result.tablesJSON)
-        let row = try postgres.firstRow("""
+        let row = try postgres.firstRow(
+            """
             WITH input AS (
                 SELECT * FROM unnest(\(jids)::uuid[], \(keyHashes)::text[], \(linkedKeys)::int[], \(tablesTouched)::int[],
                                      \(rowsAffected)::bigint[], \(fieldsRewritten)::bigint[], \(startedAt)::timestamptz[], \(tables)::jsonb[])
@@ -124,8 +132,11 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         return try row?.int("finished") ?? 0
     }
 
-    public func retry(_ job: ClaimedJob, worker: String, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool {
-        try postgres.run("""
+    public func retry(
+        _ job: ClaimedJob, worker: String, after delay: Duration, reason: String, now: Date?
+    ) throws(DatabaseError) -> Bool {
+        try postgres.run(
+            """
             UPDATE gdpr_jobs
                SET attempts = \(job.attempt), run_at = \(engineRules.clock(now)) + make_interval(secs => \(delay.seconds)::float8),
                    started_at = coalesce(started_at, \(engineRules.clock(now))),
@@ -136,7 +147,8 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
 
     public func fail(_ job: ClaimedJob, worker: String, reason: String, now: Date?) throws(DatabaseError) -> Bool {
         // Only while the lease is this worker's.
-        try postgres.run("""
+        try postgres.run(
+            """
             WITH gone AS (
                 DELETE FROM gdpr_jobs WHERE jid = \(job.jid.description)::uuid AND locked_by = \(worker) RETURNING *
             )
@@ -149,7 +161,8 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
     }
 
     public func recordProgress(_ jid: JobID, worker: String, erasedSoFar: String) throws(DatabaseError) -> Bool {
-        try postgres.run("""
+        try postgres.run(
+            """
             UPDATE gdpr_jobs SET erased_so_far = \(erasedSoFar) WHERE jid = \(jid.description)::uuid AND locked_by = \(worker)
             """) == 1
     }
@@ -157,7 +170,8 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
     public func retryFailed(_ jid: JobID, tenant: Tenant?, now: Date?) throws(DatabaseError) -> OperatorRetry {
         // The job returns under its jid with fresh attempts and what it had erased, so its
         // client's poll goes on and its audit record will count everything.
-        let moved = try postgres.run("""
+        let moved = try postgres.run(
+            """
             WITH gone AS (
                 DELETE FROM gdpr_jobs_failed
                  WHERE jid = \(jid.description)::uuid AND (\(tenant?.name)::text IS NULL OR tenant = \(tenant?.name)::text)
@@ -175,7 +189,8 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
 
     public func release(_ jids: [JobID], worker: String) throws(DatabaseError) -> Int {
         guard !jids.isEmpty else { return 0 }
-        return try postgres.run("""
+        return try postgres.run(
+            """
             UPDATE gdpr_jobs
                SET attempts = greatest(attempts - 1, 0), locked_by = NULL, locked_until = NULL
              WHERE jid = ANY(\(jids.map(\.description))::uuid[]) AND locked_by = \(worker)
@@ -185,7 +200,8 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
     public func extendLeases(workers: [String], lease: Duration, now: Date?) throws(DatabaseError) -> Int {
         guard !workers.isEmpty else { return 0 }
         // A job whose worker holds its row lock is mid-transaction and cannot be rescued; skip it rather than wait.
-        return try postgres.run("""
+        return try postgres.run(
+            """
             UPDATE gdpr_jobs SET locked_until = \(engineRules.clock(now)) + make_interval(secs => \(lease.seconds)::float8)
              WHERE jid IN (SELECT jid FROM gdpr_jobs WHERE locked_by = ANY(\(workers)::text[]) FOR UPDATE SKIP LOCKED)
             """)
@@ -194,7 +210,8 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
     public func rescueExpired(now: Date?, retryDelay: Duration) throws(DatabaseError) -> RescueReport {
         // A job whose worker is gone: failed if that was its last attempt, else back in the queue
         // with the reason. SKIP LOCKED: a job that completes meanwhile is gone, never overwritten.
-        let row = try postgres.firstRow("""
+        let row = try postgres.firstRow(
+            """
             WITH expired AS (
                 SELECT jid FROM gdpr_jobs WHERE \(engineRules.abandoned(now: now)) FOR UPDATE SKIP LOCKED
             ), exhausted AS (

@@ -12,7 +12,8 @@ final class PostgresNotificationListener: JobWakeupSource, @unchecked Sendable {
     private var interruption: [Int32] = [-1, -1]
 
     init(parameters: PostgresConnectionParameters, channel: String) throws(DatabaseError) {
-        connection = try PostgresConnection(parameters: parameters.setting("application_name", to: "gdpr-worker-listener"))
+        connection = try PostgresConnection(
+            parameters: parameters.setting("application_name", to: "gdpr-worker-listener"))
         guard pipe(&interruption) == 0 else {
             connection.close()
             throw DatabaseError(.connectionFailed, "cannot create the listener's wake-up pipe (errno \(errno))")

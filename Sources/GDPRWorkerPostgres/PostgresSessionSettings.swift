@@ -27,7 +27,8 @@ public struct PostgresSessionSettings: Sendable, Hashable {
 
     public init(
         lockTimeout: Duration = Self.defaultLockTimeout, statementTimeout: Duration = Self.defaultStatementTimeout,
-        idleInTransactionTimeout: Duration = Self.defaultIdleInTransactionTimeout, keepaliveIdle: Duration = Self.defaultKeepaliveIdle,
+        idleInTransactionTimeout: Duration = Self.defaultIdleInTransactionTimeout,
+        keepaliveIdle: Duration = Self.defaultKeepaliveIdle,
         keepaliveInterval: Duration = Self.defaultKeepaliveInterval, keepaliveCount: Int = Self.defaultKeepaliveCount
     ) {
         self.lockTimeout = lockTimeout
@@ -39,7 +40,8 @@ public struct PostgresSessionSettings: Sendable, Hashable {
     }
 
     /// No timeouts, for connections that only listen or hold a lock: they idle by design.
-    public static let idle = PostgresSessionSettings(lockTimeout: .zero, statementTimeout: .zero, idleInTransactionTimeout: .zero)
+    public static let idle = PostgresSessionSettings(
+        lockTimeout: .zero, statementTimeout: .zero, idleInTransactionTimeout: .zero)
 
     /// libpq's keepalive keywords, unless the URL sets its own.
     func clientKeywords(_ parameters: PostgresConnectionParameters) -> [(String, String)] {
@@ -67,7 +69,9 @@ public struct PostgresSessionSettings: Sendable, Hashable {
             "SET tcp_keepalives_interval = \(Int(keepaliveInterval.seconds))",
             "SET tcp_keepalives_count = \(keepaliveCount)",
         ]
-        if serverVersion >= 140_000 { settings.append("SET client_connection_check_interval = \(milliseconds(keepaliveInterval))") }
+        if serverVersion >= 140_000 {
+            settings.append("SET client_connection_check_interval = \(milliseconds(keepaliveInterval))")
+        }
         return settings.joined(separator: "; ")
     }
 }

@@ -9,7 +9,8 @@ final class PostgresWorkerPresence: WorkerPresence, @unchecked Sendable {
     private let connection: PostgresConnection
 
     init(parameters: PostgresConnectionParameters, processID: String) throws(DatabaseError) {
-        connection = try PostgresConnection(parameters: parameters.setting("application_name", to: "gdpr-worker-presence"))
+        connection = try PostgresConnection(
+            parameters: parameters.setting("application_name", to: "gdpr-worker-presence"))
         do {
             try connection.execute("SELECT pg_advisory_lock(\(Self.lockClass), hashtext($1))", [.text(processID)])
         } catch {

@@ -24,7 +24,8 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
 
     /// The busy handler: called with the number of retries so far, each after a 1 ms sleep, it
     /// gives up once that reaches the timeout in milliseconds, passed as the context pointer.
-    private static let retryEveryMillisecond: @convention(c) (UnsafeMutableRawPointer?, Int32) -> Int32 = { context, retries in
+    private static let retryEveryMillisecond: @convention(c) (UnsafeMutableRawPointer?, Int32) -> Int32 = {
+        context, retries in
         guard Int(retries) < Int(bitPattern: context) else { return 0 }
         usleep(1000)
         return 1
@@ -53,13 +54,17 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         sqlite3_extended_result_codes(connection, 1)
         // A waiting writer retries every millisecond, rather than SQLite's default backoff of up
         // to 100 ms, so it takes the lock in the short gap a long job leaves between chunks.
-        sqlite3_busy_handler(connection, Self.retryEveryMillisecond, UnsafeMutableRawPointer(bitPattern: Int(configuration.busyTimeout.seconds * 1000)))
+        sqlite3_busy_handler(
+            connection, Self.retryEveryMillisecond,
+            UnsafeMutableRawPointer(bitPattern: Int(configuration.busyTimeout.seconds * 1000)))
         do {
             _ = try query("PRAGMA journal_mode = WAL", [])
             // Temporary tables (a large job's chunk lists) live in a file behind a 2 MiB cache, so
             // memory stays bounded whatever the customer's size (in memory, 1M rows took 190 MB);
             // the main database keeps an 8 MiB page cache.
-            try executeScript("PRAGMA foreign_keys = ON; PRAGMA temp_store = FILE; PRAGMA cache_size = -8192; PRAGMA temp.cache_size = -2000")
+            try executeScript(
+                "PRAGMA foreign_keys = ON; PRAGMA temp_store = FILE; PRAGMA cache_size = -8192; PRAGMA temp.cache_size = -2000"
+            )
         } catch {
             close()
             throw DatabaseError(.connectionFailed, "cannot use SQLite database \(path): \(error.message)")
@@ -169,7 +174,9 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             case .timestamp(let date): status = Self.bind(Timestamp.format(date), to: statement, at: index)
             case .textArray(let texts): status = Self.bind(Self.jsonArray(texts), to: statement, at: index)
             case .bytes(let bytes):
-                status = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient) }
+                status = bytes.withUnsafeBytes {
+                    sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient)
+                }
             }
             guard status == SQLITE_OK else { throw error(status, handle) }
         }
@@ -198,10 +205,17 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             case SQLITE_INTEGER: .int(sqlite3_column_int64(statement, column))
             case SQLITE_FLOAT: .double(sqlite3_column_double(statement, column))
             case SQLITE_TEXT:
-                .text(String(decoding: UnsafeBufferPointer(start: sqlite3_column_text(statement, column),
-                                                           count: Int(sqlite3_column_bytes(statement, column))), as: UTF8.self))
+                .text(
+                    String(
+                        decoding: UnsafeBufferPointer(
+                            start: sqlite3_column_text(statement, column),
+                            count: Int(sqlite3_column_bytes(statement, column))), as: UTF8.self))
             case SQLITE_BLOB:
-                .bytes(Array(UnsafeRawBufferPointer(start: sqlite3_column_blob(statement, column), count: Int(sqlite3_column_bytes(statement, column)))))
+                .bytes(
+                    Array(
+                        UnsafeRawBufferPointer(
+                            start: sqlite3_column_blob(statement, column),
+                            count: Int(sqlite3_column_bytes(statement, column)))))
             default: .null
             }
         }
@@ -222,7 +236,8 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         case SQLITE_ERROR where message.hasPrefix("no such table: gdpr_"): code = .schemaMissing
         default: code = .queryFailed
         }
-        return DatabaseError(code, "SQLite: \(Self.safeMessage(message, status: status)) (code \(status))", sqlState: String(status))
+        return DatabaseError(
+            code, "SQLite: \(Self.safeMessage(message, status: status)) (code \(status))", sqlState: String(status))
     }
 
     /// SQLite's own text where its shape names only schema objects; otherwise SQLite's fixed
@@ -232,11 +247,15 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     static func safeMessage(_ message: String, status: Int32) -> String {
         // SQLITE_CONSTRAINT with CHECK, FOREIGNKEY, NOTNULL, PRIMARYKEY, UNIQUE and DATATYPE: their
         // macros are expressions, which Swift does not import.
-        let namesOnly: Set<Int32> = [SQLITE_CONSTRAINT | 1 << 8, SQLITE_CONSTRAINT | 3 << 8, SQLITE_CONSTRAINT | 5 << 8,
-                                     SQLITE_CONSTRAINT | 6 << 8, SQLITE_CONSTRAINT | 8 << 8, SQLITE_CONSTRAINT | 12 << 8]
+        let namesOnly: Set<Int32> = [
+            SQLITE_CONSTRAINT | 1 << 8, SQLITE_CONSTRAINT | 3 << 8, SQLITE_CONSTRAINT | 5 << 8,
+            SQLITE_CONSTRAINT | 6 << 8, SQLITE_CONSTRAINT | 8 << 8, SQLITE_CONSTRAINT | 12 << 8,
+        ]
         let schemaPrefixes = ["no such table: ", "no such column: ", "table ", "cannot store ", "near \""]
         if namesOnly.contains(status) { return message }
-        if status == SQLITE_ERROR, schemaPrefixes.contains(where: message.hasPrefix), !message.contains("'") { return message }
+        if status == SQLITE_ERROR, schemaPrefixes.contains(where: message.hasPrefix), !message.contains("'") {
+            return message
+        }
         return String(cString: sqlite3_errstr(status))
     }
 }

@@ -15,7 +15,9 @@ extension SQLiteDialect {
     /// In the caller's transaction, which holds the write lock: the batch's rowids are kept in a
     /// temporary table, copied (any other conflict skipped by `OR IGNORE`), and only rows the
     /// archive now holds identically are deleted.
-    public func archiveBatchAroundConflicts(hot: String, archive: String, timeColumn: String, columns: [String], key: [String]) -> [String] {
+    public func archiveBatchAroundConflicts(
+        hot: String, archive: String, timeColumn: String, columns: [String], key: [String]
+    ) -> [String] {
         let list = columns.map(quote).joined(separator: ", ")
         let batch = "temp.gw_archive_batch"
         return [
@@ -34,7 +36,9 @@ extension SQLiteDialect {
         ]
     }
 
-    public func archiveDropIdentical(hot: String, archive: String, timeColumn: String, columns: [String], key: [String]) -> String {
+    public func archiveDropIdentical(
+        hot: String, archive: String, timeColumn: String, columns: [String], key: [String]
+    ) -> String {
         """
         DELETE FROM \(quote(hot)) AS h
          WHERE \(isBefore(timeColumn))

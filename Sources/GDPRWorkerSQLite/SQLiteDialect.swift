@@ -13,9 +13,13 @@ public struct SQLiteDialect: SQLDialect {
 
     public func placeholder(_ index: Int) -> String { "?\(index)" }
 
-    public func textRows(_ rows: [[String]], columns: [String], firstPlaceholder: Int) -> (relation: String, binds: [SQLValue]) {
-        let fields = columns.enumerated().map { index, name in "json_extract(e.value, '$[\(index)]') AS \(quote(name))" }
-        let relation = "(SELECT \(fields.joined(separator: ", ")) FROM json_each(\(placeholder(firstPlaceholder))) AS e) AS z"
+    public func textRows(
+        _ rows: [[String]], columns: [String], firstPlaceholder: Int
+    ) -> (relation: String, binds: [SQLValue]) {
+        let fields = columns.enumerated().map { index, name in "json_extract(e.value, '$[\(index)]') AS \(quote(name))"
+        }
+        let relation =
+            "(SELECT \(fields.joined(separator: ", ")) FROM json_each(\(placeholder(firstPlaceholder))) AS e) AS z"
         let json = String(decoding: (try? JSONEncoder().encode(rows)) ?? Data("[]".utf8), as: UTF8.self)
         return (relation, [.text(json)])
     }
@@ -96,7 +100,9 @@ public struct SQLiteDialect: SQLDialect {
             let fields = columns[start..<min(columns.count, start + Self.jsonObjectColumnsPerCall)].map { column in
                 let value = "\(alias).\(quote(column.name))"
                 let literalName = "'" + column.name.replacingOccurrences(of: "'", with: "''") + "'"
-                return "\(literalName), " + (column.category == .bytes ? "hex(\(value))" : "CASE WHEN typeof(\(value)) = 'blob' THEN hex(\(value)) ELSE \(value) END")
+                return "\(literalName), "
+                    + (column.category == .bytes
+                        ? "hex(\(value))" : "CASE WHEN typeof(\(value)) = 'blob' THEN hex(\(value)) ELSE \(value) END")
             }
             return "json_object(\(fields.joined(separator: ", ")))"
         }

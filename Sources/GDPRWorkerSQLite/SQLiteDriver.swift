@@ -26,10 +26,12 @@ public struct SQLiteDriver: DatabaseDriver {
         var path = String(url.dropFirst("sqlite:".count))
         if path.hasPrefix("//") { path.removeFirst(2) }
         guard !path.isEmpty else {
-            throw InputError(.invalidDatabaseURL, "an SQLite URL names a file: sqlite:PATH, such as sqlite:gdpr-worker.sqlite3")
+            throw InputError(
+                .invalidDatabaseURL, "an SQLite URL names a file: sqlite:PATH, such as sqlite:gdpr-worker.sqlite3")
         }
         guard path != ":memory:" else {
-            throw InputError(.invalidDatabaseURL, "an in-memory SQLite database is not shared between workers; name a file instead")
+            throw InputError(
+                .invalidDatabaseURL, "an in-memory SQLite database is not shared between workers; name a file instead")
         }
         return path
     }

@@ -4,7 +4,8 @@ import GDPRWorkerCore
 extension SQLiteJobStoreConnection {
     public func statistics(cutoff: ArchiveCutoff, now: Date?) throws(DatabaseError) -> QueueStatistics {
         let now = now ?? Date()
-        let row = try sqlite.firstRow("""
+        let row = try sqlite.firstRow(
+            """
             WITH live AS (
                 SELECT CASE WHEN \(engineRules.held(now: now)) THEN 'running' ELSE 'pending' END AS state, created_at, legal_due_at,
                        \(engineRules.released(by: cutoff, now: now)) AS eligible
@@ -21,7 +22,8 @@ extension SQLiteJobStoreConnection {
               FROM live
             """)
         var statistics = try QueueStatistics(row: row.required("statistics"))
-        statistics.oldestEligibleAge = row?.optionalDate("oldest_created_at").map { max(0, now.timeIntervalSince($0)) } ?? 0
+        statistics.oldestEligibleAge =
+            row?.optionalDate("oldest_created_at").map { max(0, now.timeIntervalSince($0)) } ?? 0
         return statistics
     }
 }

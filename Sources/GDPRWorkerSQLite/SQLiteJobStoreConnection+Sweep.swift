@@ -12,7 +12,8 @@ extension SQLiteJobStoreConnection {
         let path = sqlite.path + ".sweep-lock"
         let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw DatabaseError(.queryFailed, "cannot open the sweep lock file \(path): \(String(cString: strerror(errno)))")
+            throw DatabaseError(
+                .queryFailed, "cannot open the sweep lock file \(path): \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
@@ -31,7 +32,8 @@ extension SQLiteJobStoreConnection {
 
     public func advanceArchiveWatermark(to instant: Date) throws(DatabaseError) -> (previous: Date?, current: Date) {
         let before = try setting(ArchiveCutoff.watermarkSetting).flatMap(Timestamp.parse)
-        try sqlite.run("""
+        try sqlite.run(
+            """
             INSERT INTO gdpr_settings (name, value) VALUES (\(ArchiveCutoff.watermarkSetting), \(instant))
             ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE gdpr_settings.value < excluded.value
             """)
@@ -39,10 +41,12 @@ extension SQLiteJobStoreConnection {
     }
 
     public func countRemoveJobs(createdAfter after: Date?, upTo: Date) throws(DatabaseError) -> Int {
-        try sqlite.firstRow("""
+        try sqlite.firstRow(
+            """
             SELECT count(*) AS n FROM gdpr_jobs
              WHERE kind = 'remove' AND state = 'pending' AND created_at > coalesce(\(after), '') AND created_at <= \(upTo)
-            """).required("count").int("n")
+            """
+        ).required("count").int("n")
     }
 
     /// Workers notice any commit to the file through `PRAGMA data_version`; the watermark's was one.

@@ -28,9 +28,11 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
     }
 
     public func schemaVersion() throws(DatabaseError) -> Int? {
-        let present = try sqlite.queryFirst("SELECT count(*) AS present FROM sqlite_master WHERE name = 'gdpr_schema_migrations'")
+        let present = try sqlite.queryFirst(
+            "SELECT count(*) AS present FROM sqlite_master WHERE name = 'gdpr_schema_migrations'")
         guard try present?.int("present") == 1 else { return nil }
-        return try sqlite.queryFirst("SELECT max(version) AS version FROM gdpr_schema_migrations")?.optionalInt("version")
+        return try sqlite.queryFirst("SELECT max(version) AS version FROM gdpr_schema_migrations")?.optionalInt(
+            "version")
     }
 
     public func now() throws(DatabaseError) -> Date {
@@ -48,7 +50,8 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
             try sqlite.executeScript("PRAGMA synchronous = NORMAL")
             defer { try? sqlite.executeScript("PRAGMA synchronous = FULL") }
             return try sqlite.transaction {
-                let rows = try sqlite.rows("""
+                let rows = try sqlite.rows(
+                    """
                     UPDATE gdpr_jobs
                        SET attempts = attempts + 1, locked_by = \(request.worker), locked_until = \(now.addingTimeInterval(request.lease.seconds)),
                            started_at = coalesce(started_at, \(now))
@@ -58,13 +61,15 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
                               erased_so_far
                     """)
                 return try ClaimedJob.decode(rows) { unreadable throws(DatabaseError) in
-                    try sqlite.run("""
+                    try sqlite.run(
+                        """
                         INSERT OR REPLACE INTO gdpr_jobs_failed (\(sql: Rules.failedColumns))
                         SELECT jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
                                coalesce(started_at, \(now)), \(now), \(request.worker), \(ClaimedJob.unreadableReason), erased_so_far
                           FROM gdpr_jobs WHERE jid IN (SELECT value FROM json_each(\(unreadable))) AND locked_by = \(request.worker)
                         """)
-                    try sqlite.run("""
+                    try sqlite.run(
+                        """
                         DELETE FROM gdpr_jobs WHERE jid IN (SELECT value FROM json_each(\(unreadable))) AND locked_by = \(request.worker)
                         """)
                 }
@@ -74,10 +79,13 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         }
     }
 
-    public func holdLeases(_ jids: [JobID], worker: String, lease: Duration?, now: Date?) throws(DatabaseError) -> Set<JobID> {
+    public func holdLeases(
+        _ jids: [JobID], worker: String, lease: Duration?, now: Date?
+    ) throws(DatabaseError) -> Set<JobID> {
         // The enclosing BEGIN IMMEDIATE already holds the database's only write lock.
         let until = lease.map { (now ?? Date()).addingTimeInterval($0.seconds) }
-        let rows = try sqlite.rows("""
+        let rows = try sqlite.rows(
+            """
             UPDATE gdpr_jobs SET locked_until = coalesce(\(until), locked_until)
              WHERE jid IN (SELECT value FROM json_each(\(jids.map(\.description)))) AND locked_by = \(worker)
             RETURNING jid
@@ -91,7 +99,8 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         // leaves the queue if its lease is this worker's, and its audit record copies the queue
         // row's own bookkeeping.
         let batch = Self.completionsJSON(completions)
-        try sqlite.run("""
+        try sqlite.run(
+            """
             INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten,
                                     attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker, tables)
             SELECT j.jid, j.tenant, j.kind, j.mode, json_extract(c.value, '$[1]'), json_extract(c.value, '$[2]'),
@@ -100,7 +109,8 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
                    \(now ?? Date()), \(worker), json_extract(c.value, '$[7]')
               FROM json_each(\(batch)) c JOIN gdpr_jobs j ON j.jid = json_extract(c.value, '$[0]') AND j.locked_by = \(worker)
             """)
-        return try sqlite.run("""
+        return try sqlite.run(
+            """
             DELETE FROM gdpr_jobs WHERE jid IN (SELECT json_extract(value, '$[0]') FROM json_each(\(batch))) AND locked_by = \(worker)
             """)
     }
@@ -113,16 +123,21 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         for (index, completion) in completions.enumerated() {
             let result = completion.result
             if index > 0 { json += "," }
-            json += "[\"\(completion.job.jid)\",\"\(completion.keyHash)\",\(max(result.keys - 1, 0)),\(result.tables.count),"
-            json += "\(result.rowsAffected),\(result.fieldsRewritten),\"\(Timestamp.format(completion.job.startedAt ?? completion.startedAt))\","
+            json +=
+                "[\"\(completion.job.jid)\",\"\(completion.keyHash)\",\(max(result.keys - 1, 0)),\(result.tables.count),"
+            json +=
+                "\(result.rowsAffected),\(result.fieldsRewritten),\"\(Timestamp.format(completion.job.startedAt ?? completion.startedAt))\","
             json += result.tablesJSON + "]"
         }
         return json + "]"
     }
 
-    public func retry(_ job: ClaimedJob, worker: String, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool {
+    public func retry(
+        _ job: ClaimedJob, worker: String, after delay: Duration, reason: String, now: Date?
+    ) throws(DatabaseError) -> Bool {
         let now = now ?? Date()
-        return try sqlite.run("""
+        return try sqlite.run(
+            """
             UPDATE gdpr_jobs
                SET attempts = \(job.attempt), run_at = \(now.addingTimeInterval(delay.seconds)), started_at = coalesce(started_at, \(now)),
                    last_error = \(reason), locked_by = NULL, locked_until = NULL
@@ -136,7 +151,8 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
             // A savepoint, not a transaction: the pool fails jobs inside its group's transaction too.
             // A failed record of the same jid, from a run an operator retried, is replaced.
             return try sqlite.savepoint("gdpr_fail") {
-                let moved = try sqlite.run("""
+                let moved = try sqlite.run(
+                    """
                     INSERT OR REPLACE INTO gdpr_jobs_failed (\(sql: Rules.failedColumns))
                     SELECT jid, tenant, kind, mode, customer_key, \(job.attempt), max_attempts, created_at, legal_due_at,
                            coalesce(started_at, \(now)), \(now), \(worker), \(reason), erased_so_far
@@ -152,7 +168,9 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
     }
 
     public func recordProgress(_ jid: JobID, worker: String, erasedSoFar: String) throws(DatabaseError) -> Bool {
-        try sqlite.run("UPDATE gdpr_jobs SET erased_so_far = \(erasedSoFar) WHERE jid = \(jid.description) AND locked_by = \(worker)") == 1
+        try sqlite.run(
+            "UPDATE gdpr_jobs SET erased_so_far = \(erasedSoFar) WHERE jid = \(jid.description) AND locked_by = \(worker)"
+        ) == 1
     }
 
     public func retryFailed(_ jid: JobID, tenant: Tenant?, now: Date?) throws(DatabaseError) -> OperatorRetry {
@@ -160,7 +178,8 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         // client's poll goes on and its audit record will count everything.
         do {
             let moved = try sqlite.transaction {
-                let moved = try sqlite.run("""
+                let moved = try sqlite.run(
+                    """
                     INSERT INTO gdpr_jobs (jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, run_at, started_at,
                                            last_error, erased_so_far)
                     SELECT jid, tenant, kind, mode, customer_key, 0, max_attempts, created_at, \(now ?? Date()), started_at,
@@ -179,7 +198,8 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
 
     public func release(_ jids: [JobID], worker: String) throws(DatabaseError) -> Int {
         guard !jids.isEmpty else { return 0 }
-        return try sqlite.run("""
+        return try sqlite.run(
+            """
             UPDATE gdpr_jobs SET attempts = max(attempts - 1, 0), locked_by = NULL, locked_until = NULL
              WHERE jid IN (SELECT value FROM json_each(\(jids.map(\.description)))) AND locked_by = \(worker)
             """)
@@ -187,7 +207,8 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
 
     public func extendLeases(workers: [String], lease: Duration, now: Date?) throws(DatabaseError) -> Int {
         guard !workers.isEmpty else { return 0 }
-        return try sqlite.run("""
+        return try sqlite.run(
+            """
             UPDATE gdpr_jobs SET locked_until = \((now ?? Date()).addingTimeInterval(lease.seconds))
              WHERE locked_by IN (SELECT value FROM json_each(\(workers)))
             """)
@@ -201,9 +222,13 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
                 let holders = try sqlite.rows(
                     "SELECT DISTINCT locked_by FROM gdpr_jobs WHERE locked_by IS NOT NULL AND locked_until >= \(now)"
                 ).compactMap { $0.optionalString("locked_by") }
-                let gone = holders.filter { !SQLiteWorkerPresence.isHeld(processID: SQLiteWorkerPresence.processID(ofWorker: $0), database: sqlite.path) }
+                let gone = holders.filter {
+                    !SQLiteWorkerPresence.isHeld(
+                        processID: SQLiteWorkerPresence.processID(ofWorker: $0), database: sqlite.path)
+                }
                 let abandoned = engineRules.abandoned(now: now, goneWorkers: gone)
-                let failed = try sqlite.run("""
+                let failed = try sqlite.run(
+                    """
                     INSERT OR REPLACE INTO gdpr_jobs_failed (\(sql: Rules.failedColumns))
                     SELECT jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at,
                            coalesce(started_at, \(now)), \(now), locked_by, 'lease_expired: the worker stopped responding on its last attempt',
@@ -211,7 +236,8 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
                       FROM gdpr_jobs WHERE \(abandoned) AND attempts >= max_attempts
                     """)
                 try sqlite.run("DELETE FROM gdpr_jobs WHERE \(abandoned) AND attempts >= max_attempts")
-                let requeued = try sqlite.run("""
+                let requeued = try sqlite.run(
+                    """
                     UPDATE gdpr_jobs SET locked_by = NULL, locked_until = NULL, run_at = \(now.addingTimeInterval(retryDelay.seconds)),
                                          last_error = 'lease_expired: the worker stopped responding'
                      WHERE \(abandoned)

@@ -19,7 +19,9 @@ final class SQLiteWorkerPresence: WorkerPresence, @unchecked Sendable {
         path = Self.file(processID: processID, database: database)
         descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw DatabaseError(.queryFailed, "cannot create the worker presence file in \(directory): \(String(cString: strerror(errno)))")
+            throw DatabaseError(
+                .queryFailed,
+                "cannot create the worker presence file in \(directory): \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             Glibc.close(descriptor)

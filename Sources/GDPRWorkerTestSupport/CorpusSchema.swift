@@ -51,7 +51,9 @@ public struct CorpusSchema: Sendable, CustomStringConvertible {
     }
 
     /// Creates the schema and fills it at `scale`, in one transaction.
-    public func load(on connection: any DatabaseConnection, variant: Variant, scale: Int = CorpusSchema.testScale) throws {
+    public func load(
+        on connection: any DatabaseConnection, variant: Variant, scale: Int = CorpusSchema.testScale
+    ) throws {
         let engine = connection.engine.id
         let schema: String
         switch variant {
@@ -59,15 +61,19 @@ public struct CorpusSchema: Sendable, CustomStringConvertible {
         case .bare:
             // Everything before the line `-- @constraints`: the tables without keys to others or indexes.
             let lines = try file("schema.\(engine).sql").split(separator: "\n", omittingEmptySubsequences: false)
-            schema = lines.prefix { $0.trimmingCharacters(in: .whitespaces) != "-- @constraints" }.joined(separator: "\n")
+            schema = lines.prefix { $0.trimmingCharacters(in: .whitespaces) != "-- @constraints" }.joined(
+                separator: "\n")
         default: schema = try file("schema.\(engine).sql")
         }
         let data = try file("data.\(engine).sql")
         let dialect = connection.dialect
         try connection.transaction {
             // The data script reads the scale from this table.
-            try connection.execute(dialect.createWorkTable("gw_corpus", columns: ["scale integer NOT NULL"], clearedOnCommit: true), [])
-            try connection.execute("INSERT INTO \(dialect.workTable("gw_corpus")) (scale) VALUES (\(dialect.placeholder(1)))", [.int(scale)])
+            try connection.execute(
+                dialect.createWorkTable("gw_corpus", columns: ["scale integer NOT NULL"], clearedOnCommit: true), [])
+            try connection.execute(
+                "INSERT INTO \(dialect.workTable("gw_corpus")) (scale) VALUES (\(dialect.placeholder(1)))",
+                [.int(scale)])
             try connection.executeScript(schema)
             try connection.executeScript(data)
             try connection.execute("DROP TABLE \(dialect.workTable("gw_corpus"))", [])

@@ -10,9 +10,15 @@ public final class DedicatedPostgres: @unchecked Sendable {
     private static var script: String { PackagePaths.root.appending(path: "scripts/ephemeral-postgres").path }
 
     public init() throws {
-        directory = FileManager.default.temporaryDirectory.appending(path: "gdpr-worker-dedicated-\(UUID().uuidString.prefix(8))").path
+        directory =
+            FileManager.default.temporaryDirectory.appending(
+                path: "gdpr-worker-dedicated-\(UUID().uuidString.prefix(8))"
+            ).path
         let url = try ProcessRunner.run(Self.script, ["start", directory, "--owner-pid", String(getpid())])
-        guard let parameters = try? PostgresConnectionParameters(parsing: url.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard
+            let parameters = try? PostgresConnectionParameters(
+                parsing: url.trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
             throw TestSetupError("ephemeral-postgres printed no URL")
         }
         self.parameters = parameters

@@ -24,7 +24,9 @@ public enum ProcessRunner {
     }
 
     /// Runs `executable` and returns its standard output, throwing when it exits non-zero.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:]
+    ) throws -> String {
         let outcome = try outcome(executable, arguments, environment: environment)
         guard outcome.status == 0 else { throw Failure(outcome: outcome) }
         return outcome.standardOutput
@@ -44,7 +46,9 @@ public enum ProcessRunner {
         let errorReader = BackgroundReader(child.error)
         let output = readAll(child.output)
         let error = errorReader.finish()
-        return Outcome(status: child.wait(), standardOutput: String(decoding: output, as: UTF8.self), standardError: String(decoding: error, as: UTF8.self))
+        return Outcome(
+            status: child.wait(), standardOutput: String(decoding: output, as: UTF8.self),
+            standardError: String(decoding: error, as: UTF8.self))
     }
 
     /// A running child, with the parent's ends of its standard streams.
@@ -69,7 +73,9 @@ public enum ProcessRunner {
     }
 
     /// Starts `executable` without waiting for it; the caller reads its pipes and calls `wait`.
-    public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Child {
+    public static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:]
+    ) throws -> Child {
         // pipe2 is hidden from Swift on glibc; pipe + FD_CLOEXEC under one lock is just as tight,
         // since every spawn in this process takes the same lock.
         spawnLock.lock()

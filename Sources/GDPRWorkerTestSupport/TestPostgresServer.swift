@@ -42,10 +42,15 @@ public enum TestPostgresServer {
             return .failure(TestSetupError("cannot start an ephemeral PostgreSQL: \(error)"))
         }
         atexit {
-            let directory = FileManager.default.temporaryDirectory.appending(path: "gdpr-worker-test-pg-\(getpid())").path
-            _ = try? ProcessRunner.run(PackagePaths.root.appending(path: "scripts/ephemeral-postgres").path, ["stop", directory])
+            let directory = FileManager.default.temporaryDirectory.appending(path: "gdpr-worker-test-pg-\(getpid())")
+                .path
+            _ = try? ProcessRunner.run(
+                PackagePaths.root.appending(path: "scripts/ephemeral-postgres").path, ["stop", directory])
         }
-        guard let parameters = try? PostgresConnectionParameters(parsing: output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard
+            let parameters = try? PostgresConnectionParameters(
+                parsing: output.trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
             return .failure(TestSetupError("ephemeral-postgres printed no URL"))
         }
         return .success(parameters)

@@ -8,14 +8,18 @@ import Testing
 /// The real `gdpr-worker` binary, run as a user would run it.
 @Suite("Command line")
 struct CommandLineTests {
-    func run(_ arguments: [String], database: TestDatabase? = nil, input: String? = nil) throws -> ProcessRunner.Outcome {
+    func run(_ arguments: [String], database: TestDatabase? = nil, input: String? = nil) throws -> ProcessRunner.Outcome
+    {
         var environment = ["GDPR_WORKER_LOG_LEVEL": "warning"]
         if let database { environment["GDPR_WORKER_DATABASE_URL"] = database.url }
         return try ProcessRunner.outcome(PackagePaths.binary.path, arguments, environment: environment, input: input)
     }
 
     /// A user error: one line on standard error, the given status, and no trace of a crash.
-    func expectUserError(_ outcome: ProcessRunner.Outcome, status: Int32, mentioning text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectUserError(
+        _ outcome: ProcessRunner.Outcome, status: Int32, mentioning text: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(outcome.status == status, "exit status", sourceLocation: sourceLocation)
         let lines = outcome.standardError.split(separator: "\n")
         #expect(lines.count == 1, "one line: \(outcome.standardError)", sourceLocation: sourceLocation)
@@ -40,13 +44,15 @@ struct CommandLineTests {
     @Test("enqueue prints a jid that status reports as started", arguments: TestDatabase.engines)
     func enqueueAndStatus(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
-        let enqueued = try run(["enqueue", "d9528030-509c-4e0f-b585-7168f1e9feca", "--mode", "delete"], database: database)
+        let enqueued = try run(
+            ["enqueue", "d9528030-509c-4e0f-b585-7168f1e9feca", "--mode", "delete"], database: database)
         #expect(enqueued.status == 0, "\(enqueued.standardError)")
         let jid = enqueued.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(throws: Never.self) { try JobID(parsing: jid) }
         let status = try run(["status", jid], database: database)
         #expect(status.status == 0)
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.standardOutput.utf8)) as? [String: Any])
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(status.standardOutput.utf8)) as? [String: Any])
         #expect(json["jid"] as? String == jid)
         #expect(json["status"] as? String == "started")
         #expect(json["phase"] as? String == "waiting_for_archive")
@@ -61,7 +67,8 @@ struct CommandLineTests {
         let enqueued = try run(["enqueue", "-"], database: database, input: "alice@example.com\n")
         #expect(enqueued.status == 0)
         let claimed = try database.withConnection { connection in
-            try connection.claim(ClaimRequest(worker: "w", limit: 1, lease: .seconds(5), cutoff: ArchiveCutoff(delay: .zero), now: nil))
+            try connection.claim(
+                ClaimRequest(worker: "w", limit: 1, lease: .seconds(5), cutoff: ArchiveCutoff(delay: .zero), now: nil))
         }
         #expect(claimed.first?.customerKey.rawValue == "alice@example.com")
     }
@@ -71,20 +78,26 @@ struct CommandLineTests {
         let database = try TestDatabase(engine)
         let outcome = try run(["status", "d9528030-509c-4e0f-b585-7168f1e9feca"], database: database)
         #expect(outcome.status == 1)
-        #expect(outcome.standardOutput == #"{"jid":"d9528030-509c-4e0f-b585-7168f1e9feca","status":"not_found"}"# + "\n")
+        #expect(
+            outcome.standardOutput == #"{"jid":"d9528030-509c-4e0f-b585-7168f1e9feca","status":"not_found"}"# + "\n")
     }
 
-    @Test("bad input gets one line and exit 64", arguments: [
-        (["status", "not-a-uuid"], "jid must be a UUID"),
-        (["enqueue", ""], "customerKey must not be empty"),
-        (["enqueue", String(repeating: "k", count: 257)], "at most 256 bytes"),
-        (["enqueue", "alice\u{7}@example.com"], "control characters"),
-        (["enqueue", "alice@example.com", "--mode", "shred"], "mode must be one of"),
-        (["enqueue", "alice@example.com", "--tenant", "acme corp"], "tenant must be"),
-        (["enqueue", "alice@example.com", "--database-url", "mysql://u:p@h/db"], "must start with postgres://"),
-        (["enqueue", "alice@example.com", "--database-url", "postgres://u:topsecret@h:99999/db"], "port must be"),
-        (["status", "d9528030-509c-4e0f-b585-7168f1e9feca", "--archive-delay", "5"], "a duration is a number with a unit"),
-    ])
+    @Test(
+        "bad input gets one line and exit 64",
+        arguments: [
+            (["status", "not-a-uuid"], "jid must be a UUID"),
+            (["enqueue", ""], "customerKey must not be empty"),
+            (["enqueue", String(repeating: "k", count: 257)], "at most 256 bytes"),
+            (["enqueue", "alice\u{7}@example.com"], "control characters"),
+            (["enqueue", "alice@example.com", "--mode", "shred"], "mode must be one of"),
+            (["enqueue", "alice@example.com", "--tenant", "acme corp"], "tenant must be"),
+            (["enqueue", "alice@example.com", "--database-url", "mysql://u:p@h/db"], "must start with postgres://"),
+            (["enqueue", "alice@example.com", "--database-url", "postgres://u:topsecret@h:99999/db"], "port must be"),
+            (
+                ["status", "d9528030-509c-4e0f-b585-7168f1e9feca", "--archive-delay", "5"],
+                "a duration is a number with a unit"
+            ),
+        ])
     func badInput(_ arguments: [String], _ message: String) throws {
         let database = try TestDatabase(.sqlite)
         let outcome = try run(arguments, database: arguments.contains("--database-url") ? nil : database)
@@ -95,7 +108,9 @@ struct CommandLineTests {
 
     @Test("an unreachable database gets one line and exit 69")
     func unreachable() throws {
-        let outcome = try run(["enqueue", "alice@example.com", "--database-url", "postgres://u:topsecret@127.0.0.1:1/db?connect_timeout=2"])
+        let outcome = try run([
+            "enqueue", "alice@example.com", "--database-url", "postgres://u:topsecret@127.0.0.1:1/db?connect_timeout=2",
+        ])
         expectUserError(outcome, status: 69, mentioning: "cannot connect to PostgreSQL")
         #expect(!outcome.standardError.contains("topsecret"))
     }
@@ -114,7 +129,8 @@ struct CommandLineTests {
     @Test("a database without the schema asks for migrate, exit 78", arguments: TestDatabase.engines)
     func missingSchema(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine, migrated: false)
-        expectUserError(try run(["enqueue", "k"], database: database), status: 78, mentioning: "run `gdpr-worker migrate` first")
+        expectUserError(
+            try run(["enqueue", "k"], database: database), status: 78, mentioning: "run `gdpr-worker migrate` first")
     }
 
     @Test("an unknown flag is a usage error, not a crash")
@@ -128,7 +144,8 @@ struct CommandLineTests {
 @Suite("Command line: keys")
 struct KeysCommandTests {
     func run(_ arguments: [String], database: TestDatabase) throws -> ProcessRunner.Outcome {
-        try ProcessRunner.outcome(PackagePaths.binary.path, arguments, environment: ["GDPR_WORKER_DATABASE_URL": database.url])
+        try ProcessRunner.outcome(
+            PackagePaths.binary.path, arguments, environment: ["GDPR_WORKER_DATABASE_URL": database.url])
     }
 
     @Test("create prints the key once, list never shows it, revoke disables it", arguments: TestDatabase.engines)
@@ -139,7 +156,9 @@ struct KeysCommandTests {
         let token = created.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.hasPrefix("gwk_"))
         let id = String(token.split(separator: "_")[1])
-        #expect(try database.withConnection { try $0.tenant(forAPIKeyHash: APIKey.hash(token: token)) } == (try Tenant("acme")))
+        #expect(
+            try database.withConnection { try $0.tenant(forAPIKeyHash: APIKey.hash(token: token)) }
+                == (try Tenant("acme")))
         let listed = try run(["keys", "list"], database: database)
         #expect(listed.standardOutput.contains(id))
         #expect(listed.standardOutput.contains("acme\tportal"))

@@ -44,9 +44,12 @@ struct EndToEndTests {
     func enqueue(_ count: Int, into database: any DatabaseConnection) throws {
         switch database.engine {
         case .postgres:
-            try database.execute("INSERT INTO gdpr_jobs (customer_key) SELECT 'bulk-' || g FROM generate_series(1, $1::int) g", [.int(count)])
+            try database.execute(
+                "INSERT INTO gdpr_jobs (customer_key) SELECT 'bulk-' || g FROM generate_series(1, $1::int) g",
+                [.int(count)])
         default:
-            try database.execute("""
+            try database.execute(
+                """
                 WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < ?1)
                 INSERT INTO gdpr_jobs (customer_key) SELECT 'bulk-' || n FROM g
                 """, [.int(count)])
@@ -86,12 +89,16 @@ struct EndToEndTests {
         #expect(!work.standardError.contains(ShopSample.customerKey(42)))
     }
 
-    @Test("SIGTERM: in-flight jobs finish, nothing is left running, and the process exits 0", arguments: TestDatabase.engines)
+    @Test(
+        "SIGTERM: in-flight jobs finish, nothing is left running, and the process exits 0",
+        arguments: TestDatabase.engines)
     func gracefulShutdown(_ engine: DatabaseEngine) async throws {
         let database = try TestDatabase(engine)
         try database.withConnection { try enqueue(20_000, into: $0.database) }
         let worker = try start(["work", "--batch-size", "20", "--workers", "2"], environment(database.url))
-        try await waitUntil("jobs are being done") { try count("SELECT count(*) AS n FROM gdpr_audit", database.store) > 100 }
+        try await waitUntil("jobs are being done") {
+            try count("SELECT count(*) AS n FROM gdpr_audit", database.store) > 100
+        }
         worker.send(SIGTERM)
         let status = worker.waitForExit(timeout: .seconds(30))
         #expect(status == 0, "\(worker.outputs.standardError)")
@@ -101,13 +108,17 @@ struct EndToEndTests {
         #expect(try count("SELECT count(DISTINCT jid) AS n FROM gdpr_audit", database.store) == done)
     }
 
-    @Test("kill -9 in the middle of a run, start another worker: every job done, none twice", arguments: TestDatabase.engines)
+    @Test(
+        "kill -9 in the middle of a run, start another worker: every job done, none twice",
+        arguments: TestDatabase.engines)
     func killedWorker(_ engine: DatabaseEngine) async throws {
         let database = try TestDatabase(engine)
         let total = 20_000
         try database.withConnection { try enqueue(total, into: $0.database) }
         let first = try start(["work", "--batch-size", "50"], environment(database.url))
-        try await waitUntil("the first worker is half-way") { try count("SELECT count(*) AS n FROM gdpr_audit", database.store) > 1_000 }
+        try await waitUntil("the first worker is half-way") {
+            try count("SELECT count(*) AS n FROM gdpr_audit", database.store) > 1_000
+        }
         first.send(SIGKILL)
         #expect(first.waitForExit(timeout: .seconds(10)) == 128 + SIGKILL)
         let second = try run(["work", "--drain"], environment(database.url))
@@ -124,13 +135,20 @@ struct EndToEndTests {
         let server = try DedicatedPostgres()
         let store: any JobStore = try server.migratedStore()
         let total = 30_000
-        try { let connection = try store.connect(); try enqueue(total, into: connection.database); connection.database.close() }()
-        let worker = try start(["work", "--batch-size", "20", "--poll-interval", "200ms"], environment(server.parameters.urlString))
+        try {
+            let connection = try store.connect()
+            try enqueue(total, into: connection.database)
+            connection.database.close()
+        }()
+        let worker = try start(
+            ["work", "--batch-size", "20", "--poll-interval", "200ms"], environment(server.parameters.urlString))
         try await waitUntil("jobs are being done") { try count("SELECT count(*) AS n FROM gdpr_audit", store) > 200 }
         try server.pause()
         try await Task.sleep(for: .seconds(1))
         try server.resume()
-        try await waitUntil("every job is done", timeout: .seconds(120)) { try count("SELECT count(*) AS n FROM gdpr_jobs", store) == 0 }
+        try await waitUntil("every job is done", timeout: .seconds(120)) {
+            try count("SELECT count(*) AS n FROM gdpr_jobs", store) == 0
+        }
         worker.send(SIGTERM)
         #expect(worker.waitForExit(timeout: .seconds(30)) == 0)
         #expect(worker.outputs.standardError.contains("reconnecting with backoff"))
@@ -138,11 +156,14 @@ struct EndToEndTests {
         #expect(try count("SELECT count(DISTINCT jid) AS n FROM gdpr_audit", store) == total)
     }
 
-    @Test("serve: create a job over HTTP, poll it to done, scrape metrics, stop on SIGTERM", arguments: TestDatabase.engines)
+    @Test(
+        "serve: create a job over HTTP, poll it to done, scrape metrics, stop on SIGTERM",
+        arguments: TestDatabase.engines)
     func serve(_ engine: DatabaseEngine) async throws {
         let database = try TestDatabase(engine)
         let environment = environment(database.url)
-        let token = try run(["keys", "create", "--tenant", "acme"], environment).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try run(["keys", "create", "--tenant", "acme"], environment).standardOutput.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let port = freeTCPPort()
         let server = try start(["serve", "--port", String(port)], environment)
         let base = "http://127.0.0.1:\(port)"
@@ -152,9 +173,11 @@ struct EndToEndTests {
             if !healthy { try await Task.sleep(for: .milliseconds(50)) }
         }
         #expect(healthy)
-        let created = try await request("POST", "\(base)/api/v2/event-data/create-remove-customer-job?customerKey=alice%40example.com", key: token)
+        let created = try await request(
+            "POST", "\(base)/api/v2/event-data/create-remove-customer-job?customerKey=alice%40example.com", key: token)
         #expect(created.status == 200)
-        let jid = try #require((try JSONSerialization.jsonObject(with: created.body) as? [String: Any])?["jid"] as? String)
+        let jid = try #require(
+            (try JSONSerialization.jsonObject(with: created.body) as? [String: Any])?["jid"] as? String)
         var status = ""
         for _ in 0..<200 where status != "done" {
             let polled = try await request("GET", "\(base)/api/v2/event-data/job-status?jid=\(jid)", key: token)
@@ -162,7 +185,9 @@ struct EndToEndTests {
             if status != "done" { try await Task.sleep(for: .milliseconds(50)) }
         }
         #expect(status == "done")
-        #expect(try await request("GET", "\(base)/api/v2/event-data/job-status?jid=\(jid)", key: "gwk_wrong_key").status == 401)
+        #expect(
+            try await request("GET", "\(base)/api/v2/event-data/job-status?jid=\(jid)", key: "gwk_wrong_key").status
+                == 401)
         let metrics = String(decoding: try await request("GET", "\(base)/metrics").body, as: UTF8.self)
         #expect(metrics.contains("gdpr_worker_jobs_done_total"))
         #expect(metrics.contains("gdpr_worker_queue_jobs"))
@@ -172,12 +197,17 @@ struct EndToEndTests {
         #expect(!server.outputs.standardError.contains("alice"))
     }
 
-    @Test("serve and work refuse to start on a data map that fails check, naming the problem", arguments: [DatabaseEngine.sqlite])
+    @Test(
+        "serve and work refuse to start on a data map that fails check, naming the problem",
+        arguments: [DatabaseEngine.sqlite])
     func refusesBrokenMap(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
-        let path = FileManager.default.temporaryDirectory.appending(path: "gdpr-worker-broken-\(UUID().uuidString.prefix(8)).yaml").path
-        try "version: 1\ntables:\n  no_such_table:\n    match: [customer_key]\n    columns: { customer_key: keep }\n".write(
-            toFile: path, atomically: true, encoding: .utf8)
+        let path = FileManager.default.temporaryDirectory.appending(
+            path: "gdpr-worker-broken-\(UUID().uuidString.prefix(8)).yaml"
+        ).path
+        try "version: 1\ntables:\n  no_such_table:\n    match: [customer_key]\n    columns: { customer_key: keep }\n"
+            .write(
+                toFile: path, atomically: true, encoding: .utf8)
         for command in [["work"], ["serve", "--port", String(freeTCPPort())]] {
             let outcome = try run(command, environment(database.url, dataMap: path))
             #expect(outcome.status == 65)
@@ -186,7 +216,8 @@ struct EndToEndTests {
         }
     }
 
-    private func request(_ method: String, _ url: String, key: String? = nil) async throws -> (status: Int, body: Data) {
+    private func request(_ method: String, _ url: String, key: String? = nil) async throws -> (status: Int, body: Data)
+    {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method
         if let key { request.setValue(key, forHTTPHeaderField: "Api-Key") }

@@ -8,8 +8,11 @@ import Testing
 /// `gdpr-worker sample` and `gdpr-worker check`, run as a user would run them.
 @Suite("Command line: sample and check")
 struct ErasureCommandLineTests {
-    func run(_ arguments: [String], database: TestDatabase, environment extra: [String: String] = [:]) throws -> ProcessRunner.Outcome {
-        let environment = ["GDPR_WORKER_LOG_LEVEL": "warning", "GDPR_WORKER_DATABASE_URL": database.url].merging(extra) { $1 }
+    func run(
+        _ arguments: [String], database: TestDatabase, environment extra: [String: String] = [:]
+    ) throws -> ProcessRunner.Outcome {
+        let environment = ["GDPR_WORKER_LOG_LEVEL": "warning", "GDPR_WORKER_DATABASE_URL": database.url].merging(extra)
+        { $1 }
         return try ProcessRunner.outcome(PackagePaths.binary.path, arguments, environment: environment)
     }
 
@@ -19,7 +22,9 @@ struct ErasureCommandLineTests {
         return path
     }
 
-    @Test("sample loads the shop, check passes its map, and a broken map exits 65 with one line per problem", arguments: TestDatabase.engines)
+    @Test(
+        "sample loads the shop, check passes its map, and a broken map exits 65 with one line per problem",
+        arguments: TestDatabase.engines)
     func sampleAndCheck(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         let loaded = try run(["sample", "--customers", "50"], database: database)
@@ -40,10 +45,11 @@ struct ErasureCommandLineTests {
                 .replacingOccurrences(of: "      last_name: redact\n", with: ""))
         let failed = try run(["check"], database: database, environment: ["GDPR_WORKER_DATA_MAP": broken])
         #expect(failed.status == 65)
-        #expect(failed.standardOutput.split(separator: "\n").sorted() == [
-            "customers.last_name: has no strategy; classify it (keep, null, redact, token, rekey or a placeholder)",
-            "customers.tier: unknown strategy 'scramble'; use keep, rekey, null, redact, token, { redact: TEXT } or { placeholder: email|phone|name|ip|uuid|text|date }",
-        ])
+        #expect(
+            failed.standardOutput.split(separator: "\n").sorted() == [
+                "customers.last_name: has no strategy; classify it (keep, null, redact, token, rekey or a placeholder)",
+                "customers.tier: unknown strategy 'scramble'; use keep, rekey, null, redact, token, { redact: TEXT } or { placeholder: email|phone|name|ip|uuid|text|date }",
+            ])
         #expect(failed.standardError == "gdpr-worker: error: the data map \(broken) has 2 problems\n")
     }
 
@@ -52,6 +58,8 @@ struct ErasureCommandLineTests {
         let database = try TestDatabase(engine)
         let outcome = try run(["check"], database: database)
         #expect(outcome.status == 64)
-        #expect(outcome.standardError == "gdpr-worker: error: no data map: pass --data-map PATH or set GDPR_WORKER_DATA_MAP\n")
+        #expect(
+            outcome.standardError
+                == "gdpr-worker: error: no data map: pass --data-map PATH or set GDPR_WORKER_DATA_MAP\n")
     }
 }

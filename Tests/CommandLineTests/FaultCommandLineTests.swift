@@ -9,9 +9,12 @@ import Testing
 /// and a trigger that raises with the person's data.
 @Suite("Command line: faults")
 struct FaultCommandLineTests {
-    func run(_ arguments: [String], database: TestDatabase, environment extra: [String: String] = [:]) throws -> ProcessRunner.Outcome {
+    func run(
+        _ arguments: [String], database: TestDatabase, environment extra: [String: String] = [:]
+    ) throws -> ProcessRunner.Outcome {
         let environment = [
-            "GDPR_WORKER_LOG_LEVEL": "info", "GDPR_WORKER_DATABASE_URL": database.url, "GDPR_WORKER_ARCHIVE_DELAY": "0s",
+            "GDPR_WORKER_LOG_LEVEL": "info", "GDPR_WORKER_DATABASE_URL": database.url,
+            "GDPR_WORKER_ARCHIVE_DELAY": "0s",
             "GDPR_WORKER_AUDIT_SECRET": "faults",
         ].merging(extra) { $1 }
         return try ProcessRunner.outcome(PackagePaths.binary.path, arguments, environment: environment)
@@ -26,7 +29,8 @@ struct FaultCommandLineTests {
         try ShopSample.dataMapYAML.write(toFile: map, atomically: true, encoding: .utf8)
         try database.withConnection { connection in
             for number in 1...jobs {
-                _ = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(ShopSample.customerKey(number)), mode: mode))
+                _ = try connection.enqueue(
+                    EnqueueRequest(customerKey: try CustomerKey(ShopSample.customerKey(number)), mode: mode))
             }
         }
         // The shop's events have an archive: jobs wait for a sweep to pass their creation.
@@ -39,8 +43,9 @@ struct FaultCommandLineTests {
         try database.withConnection { try $0.database.queryFirst(sql)?.int("n") }
     }
 
-    @Test("a customer row the application holds locked delays that customer's job only; it is done once the lock goes",
-          arguments: [DatabaseEngine.postgres])
+    @Test(
+        "a customer row the application holds locked delays that customer's job only; it is done once the lock goes",
+        arguments: [DatabaseEngine.postgres])
     func applicationLock(_ engine: DatabaseEngine) throws {
         guard TestDatabase.engines.contains(engine) else { return }
         let (database, map) = try shop(engine, customers: 60, jobs: 20, mode: .delete)
@@ -51,17 +56,21 @@ struct FaultCommandLineTests {
         _ = try application.database.query("SELECT id FROM customers WHERE customer_key = $1 FOR UPDATE", [.text(held)])
 
         let started = ContinuousClock.now
-        let blocked = try run(["work", "--drain", "--data-map", map, "--lock-timeout", "1s"], database: database,
-                              environment: ["GDPR_WORKER_LOG_LEVEL": "debug"])
+        let blocked = try run(
+            ["work", "--drain", "--data-map", map, "--lock-timeout", "1s"], database: database,
+            environment: ["GDPR_WORKER_LOG_LEVEL": "debug"])
         let elapsed = ContinuousClock.now - started
         #expect(blocked.status == 0, "\(blocked.standardError)")
         // One wait for the batch, then the jobs alone: not one wait per halving.
-        #expect(blocked.standardError.components(separatedBy: "waited too long for a lock").count - 1 == 1, "\(blocked.standardError)")
+        #expect(
+            blocked.standardError.components(separatedBy: "waited too long for a lock").count - 1 == 1,
+            "\(blocked.standardError)")
         #expect(!blocked.standardError.contains("trying each half alone"))
         #expect(elapsed < .seconds(30), "the drain took \(elapsed) behind one locked row")
         #expect(try count("SELECT count(*) AS n FROM gdpr_audit", database) == 19)
         try database.withConnection { connection in
-            let waiting = try #require(try connection.database.queryFirst("SELECT customer_key, last_error FROM gdpr_jobs"))
+            let waiting = try #require(
+                try connection.database.queryFirst("SELECT customer_key, last_error FROM gdpr_jobs"))
             #expect(try waiting.string("customer_key") == held)
             let reason = try #require(waiting.optionalString("last_error"))
             #expect(reason.hasPrefix("database_busy: PostgreSQL 55P03"), "\(reason)")
@@ -78,15 +87,17 @@ struct FaultCommandLineTests {
         #expect(try count("SELECT count(*) AS n FROM gdpr_jobs", database) == 0)
     }
 
-    @Test("a trigger that raises with the person's data: the text reaches no stored reason, status output or log",
-          arguments: TestDatabase.engines)
+    @Test(
+        "a trigger that raises with the person's data: the text reaches no stored reason, status output or log",
+        arguments: TestDatabase.engines)
     func triggerWithPII(_ engine: DatabaseEngine) throws {
         let (database, map) = try shop(engine, customers: 20, jobs: 3, mode: .anonymise)
         let secret = "vip-\(UUID().uuidString.prefix(8))@example.com"
         try database.withConnection { connection in
             switch engine {
             case .postgres:
-                try connection.database.executeScript("""
+                try connection.database.executeScript(
+                    """
                     CREATE FUNCTION refuse_vip() RETURNS trigger LANGUAGE plpgsql AS $$
                     BEGIN
                       RAISE EXCEPTION USING ERRCODE = '23514', MESSAGE = 'customer ' || OLD.email || ' is protected',
@@ -98,18 +109,24 @@ struct FaultCommandLineTests {
                     """)
             default:
                 // SQLite's RAISE takes a literal only; it stands for any free text a trigger writes.
-                try connection.database.executeScript("""
+                try connection.database.executeScript(
+                    """
                     UPDATE customers SET email = '\(secret)' WHERE customer_key = '\(ShopSample.customerKey(2))';
                     CREATE TRIGGER refuse_vip BEFORE UPDATE ON customers FOR EACH ROW WHEN OLD.email = '\(secret)'
                     BEGIN SELECT RAISE(ABORT, 'customer \(secret) is protected'); END;
                     """)
             }
         }
-        let drained = try run(["work", "--drain", "--data-map", map], database: database, environment: ["GDPR_WORKER_LOG_LEVEL": "trace"])
+        let drained = try run(
+            ["work", "--drain", "--data-map", map], database: database, environment: ["GDPR_WORKER_LOG_LEVEL": "trace"])
         #expect(drained.status == 0, "\(drained.standardError)")
-        #expect(!drained.standardError.contains(secret) && !drained.standardOutput.contains(secret), "the worker logged the trigger's text")
+        #expect(
+            !drained.standardError.contains(secret) && !drained.standardOutput.contains(secret),
+            "the worker logged the trigger's text")
         let reasons = try database.withConnection { connection in
-            try connection.database.query("SELECT jid, last_error AS reason FROM gdpr_jobs UNION ALL SELECT jid, reason FROM gdpr_jobs_failed", [])
+            try connection.database.query(
+                "SELECT jid, last_error AS reason FROM gdpr_jobs UNION ALL SELECT jid, reason FROM gdpr_jobs_failed", []
+            )
         }
         #expect(reasons.count == 1, "the protected customer's job should wait for a retry")
         for row in reasons {
@@ -121,12 +138,15 @@ struct FaultCommandLineTests {
         }
     }
 
-    @Test("retry puts a failed job back under its jid; a job not failed exits 65, an unknown one 1", arguments: TestDatabase.engines)
+    @Test(
+        "retry puts a failed job back under its jid; a job not failed exits 65, an unknown one 1",
+        arguments: TestDatabase.engines)
     func retry(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         let jid = try database.withConnection { connection in
             let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("fails"))).jid
-            let claimed = try connection.claim(ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
+            let claimed = try connection.claim(
+                ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
             #expect(try connection.fail(try #require(claimed.first), worker: "w", reason: "data_map: test", now: nil))
             return jid
         }
@@ -141,7 +161,9 @@ struct FaultCommandLineTests {
         #expect(unknown.standardOutput.contains(#""status":"not_found""#))
     }
 
-    @Test("a schema older than the binary is refused with the command to run, not retried forever", arguments: TestDatabase.engines)
+    @Test(
+        "a schema older than the binary is refused with the command to run, not retried forever",
+        arguments: TestDatabase.engines)
     func outdatedSchema(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine, migrated: false)
         let needed = Migration.latestVersion(for: engine)
@@ -150,6 +172,9 @@ struct FaultCommandLineTests {
         try "version: 1\ntables: {}\n".write(toFile: map, atomically: true, encoding: .utf8)
         let refused = try run(["work", "--drain", "--data-map", map], database: database)
         #expect(refused.status == 78, "\(refused.standardError)")
-        #expect(refused.standardError.contains("the database schema is at version \(needed - 1) and this binary needs version \(needed); run `gdpr-worker migrate` first"))
+        #expect(
+            refused.standardError.contains(
+                "the database schema is at version \(needed - 1) and this binary needs version \(needed); run `gdpr-worker migrate` first"
+            ))
     }
 }

@@ -6,12 +6,15 @@ import Testing
 extension ErasureTests {
     @Suite("Anonymise")
     struct AnonymiseTests {
-        @Test("personal fields become placeholders; kept columns, aggregates and other customers do not change", arguments: TestDatabase.engines)
+        @Test(
+            "personal fields become placeholders; kept columns, aggregates and other customers do not change",
+            arguments: TestDatabase.engines)
         func anonymise(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine)
             let keys = try await harness.sampleKeys(8)
             let before = try await harness.snapshotAll()
-            let aggregates = "SELECT (SELECT count(*) FROM orders) AS orders, (SELECT sum(total_cents) FROM orders) AS revenue, "
+            let aggregates =
+                "SELECT (SELECT count(*) FROM orders) AS orders, (SELECT sum(total_cents) FROM orders) AS revenue, "
                 + "(SELECT sum(points) FROM loyalty_transactions) AS points, (SELECT count(*) FROM events) + (SELECT count(*) FROM events_archive) AS events, "
                 + "(SELECT count(*) FROM customers) AS customers, (SELECT count(DISTINCT visitor_key) FROM events_archive) AS visitors"
             let aggregatesBefore = try await harness.query(aggregates).first?.values
@@ -22,20 +25,33 @@ extension ErasureTests {
             #expect(try await harness.query(aggregates).first?.values == aggregatesBefore)
             let customer = try #require(try await harness.query("SELECT * FROM customers WHERE id = 8").first)
             #expect(try customer.string("customer_key") == keys[0])
-            #expect(try customer.string("email").range(of: #"^anon-[0-9a-f]{16}@anonymised\.invalid$"#, options: .regularExpression) != nil)
-            #expect(try customer.string("first_name").range(of: #"^Anon [0-9A-F]{8}$"#, options: .regularExpression) != nil)
+            #expect(
+                try customer.string("email").range(
+                    of: #"^anon-[0-9a-f]{16}@anonymised\.invalid$"#, options: .regularExpression) != nil)
+            #expect(
+                try customer.string("first_name").range(of: #"^Anon [0-9A-F]{8}$"#, options: .regularExpression) != nil)
             #expect(try customer.string("last_name") == "REDACTED")
             #expect(try customer.string("phone").range(of: #"^\+99900[0-9]{8}$"#, options: .regularExpression) != nil)
             #expect(customer.isNull("birth_date"))
-            #expect(try customer.string("loyalty_card").range(of: #"^tok_[0-9a-f]{32}$"#, options: .regularExpression) != nil)
+            #expect(
+                try customer.string("loyalty_card").range(of: #"^tok_[0-9a-f]{32}$"#, options: .regularExpression)
+                    != nil)
             #expect(customer.isNull("address_id"))
             #expect(try customer.string("tier") == "gold")
             let original = try #require(before["customers"]?["8"])
-            #expect(customer.values[customer.columns.firstIndex(of: "created_at")!] == original[customer.columns.firstIndex(of: "created_at")!])
-            let cards = try await harness.query("SELECT card_holder, card_last4, psp_reference FROM payment_methods WHERE customer_id = 8")
+            #expect(
+                customer.values[customer.columns.firstIndex(of: "created_at")!]
+                    == original[customer.columns.firstIndex(of: "created_at")!])
+            let cards = try await harness.query(
+                "SELECT card_holder, card_last4, psp_reference FROM payment_methods WHERE customer_id = 8")
             #expect(cards.count == 1)
-            #expect(try cards.allSatisfy { try $0.string("card_last4") == "0000" && $0.string("card_holder").hasPrefix("Anon ") && $0.string("psp_reference").hasPrefix("psp_") })
-            let ips = try await harness.query("SELECT CAST(ip_address AS text) AS ip, user_agent FROM events_archive WHERE id BETWEEN 141 AND 160")
+            #expect(
+                try cards.allSatisfy {
+                    try $0.string("card_last4") == "0000" && $0.string("card_holder").hasPrefix("Anon ")
+                        && $0.string("psp_reference").hasPrefix("psp_")
+                })
+            let ips = try await harness.query(
+                "SELECT CAST(ip_address AS text) AS ip, user_agent FROM events_archive WHERE id BETWEEN 141 AND 160")
             #expect(ips.allSatisfy { ($0.optionalString("ip") ?? "").hasPrefix("192.0.2.") && $0.isNull("user_agent") })
 
             // Only the customer's own rows changed, exactly the rows reported; the linked keys are gone.
@@ -44,11 +60,15 @@ extension ErasureTests {
             #expect(changes["addresses"] == 1)
             #expect(try await harness.occurrences(of: Array(keys.dropFirst())).isEmpty)
             let kept = try await harness.occurrences(of: [keys[0]])
-            #expect(Set(kept.keys) == ["customers.customer_key", "customer_links.customer_key", "loyalty_transactions.customer_key"])
+            #expect(
+                Set(kept.keys) == [
+                    "customers.customer_key", "customer_links.customer_key", "loyalty_transactions.customer_key",
+                ])
 
             // A rekeyed key gets one surrogate per job: visits stay groupable per visitor.
             let visitors = try await harness.count(
-                "SELECT count(DISTINCT visitor_key) AS n FROM (SELECT visitor_key FROM events WHERE id BETWEEN 141 AND 160 UNION ALL SELECT visitor_key FROM events_archive WHERE id BETWEEN 141 AND 160) AS v")
+                "SELECT count(DISTINCT visitor_key) AS n FROM (SELECT visitor_key FROM events WHERE id BETWEEN 141 AND 160 UNION ALL SELECT visitor_key FROM events_archive WHERE id BETWEEN 141 AND 160) AS v"
+            )
             #expect(visitors == 4)
         }
 
@@ -71,11 +91,13 @@ extension ErasureTests {
             let harness = try await ErasureHarness.make(engine)
             // Customer 7 lives at customer 6's address.
             let before = try await harness.snapshot("addresses")
-            let result = try ErasureHarness.result(try await harness.run([ShopSample.customerKey(7)])[ShopSample.customerKey(7)])
+            let result = try ErasureHarness.result(
+                try await harness.run([ShopSample.customerKey(7)])[ShopSample.customerKey(7)])
             #expect(!result.tables.contains { $0.table == "addresses" })
             #expect(try await harness.snapshot("addresses") == before)
             #expect(try await harness.count("SELECT count(*) AS n FROM customers WHERE id = 6 AND address_id = 6") == 1)
-            #expect(try await harness.count("SELECT count(*) AS n FROM customers WHERE id = 7 AND address_id IS NULL") == 1)
+            #expect(
+                try await harness.count("SELECT count(*) AS n FROM customers WHERE id = 7 AND address_id IS NULL") == 1)
         }
 
         @Test("a customer key that matches nothing is done with nothing to report", arguments: TestDatabase.engines)

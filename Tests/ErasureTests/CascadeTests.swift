@@ -31,7 +31,8 @@ extension ErasureTests {
             try await addEvent(harness, id: 900_002, key: "badge-9")
             try await addEvent(harness, id: 900_003, key: "kiosk-78")
 
-            let result = try ErasureHarness.result(try await harness.run([ShopSample.customerKey(5)], mode: .delete)[ShopSample.customerKey(5)])
+            let result = try ErasureHarness.result(
+                try await harness.run([ShopSample.customerKey(5)], mode: .delete)[ShopSample.customerKey(5)])
 
             #expect(result.keys == 6)
             #expect(try await harness.count("SELECT count(*) AS n FROM events WHERE id IN (900001, 900002)") == 0)
@@ -43,13 +44,16 @@ extension ErasureTests {
         func fromLinkedKey(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine)
             let keys = try await harness.sampleKeys(11)
-            let result = try ErasureHarness.result(try await harness.run(["device-000011-1"], mode: .delete)["device-000011-1"])
+            let result = try ErasureHarness.result(
+                try await harness.run(["device-000011-1"], mode: .delete)["device-000011-1"])
             #expect(result.keys == keys.count)
             #expect(try await harness.occurrences(of: keys).isEmpty)
             #expect(try await harness.count("SELECT count(*) AS n FROM customers WHERE id = 11") == 0)
         }
 
-        @Test("past cascade_limit the job fails and changes nothing; the rest of the batch goes on", arguments: TestDatabase.engines)
+        @Test(
+            "past cascade_limit the job fails and changes nothing; the rest of the batch goes on",
+            arguments: TestDatabase.engines)
         func cascadeLimit(_ engine: DatabaseEngine) async throws {
             var map = try ShopSample.dataMap()
             map.cascadeLimit = 4
@@ -61,7 +65,8 @@ extension ErasureTests {
             let outcomes = try await harness.run([ShopSample.customerKey(8), ShopSample.customerKey(9)], mode: .delete)
 
             guard case .failed(let failure)? = outcomes[ShopSample.customerKey(8)] else {
-                Issue.record("the job past the limit did not fail: \(String(describing: outcomes[ShopSample.customerKey(8)]))")
+                Issue.record(
+                    "the job past the limit did not fail: \(String(describing: outcomes[ShopSample.customerKey(8)]))")
                 return
             }
             #expect(failure.code == .cascadeLimit)

@@ -23,7 +23,9 @@ extension ErasureTests {
             }
         }
 
-        @Test("a job alone writes in bounded chunks, commits by checkpoints, and counts like one statement would", arguments: TestDatabase.engines, ErasureMode.allCases)
+        @Test(
+            "a job alone writes in bounded chunks, commits by checkpoints, and counts like one statement would",
+            arguments: TestDatabase.engines, ErasureMode.allCases)
         func alone(_ engine: DatabaseEngine, _ mode: ErasureMode) async throws {
             let chunked = try await ErasureHarness.make(engine, configuration: Self.configuration())
             let plain = try await ErasureHarness.make(engine)
@@ -33,7 +35,8 @@ extension ErasureTests {
             let keys = try await chunked.sampleKeys(5)
             let checkpoints = Checkpoints()
 
-            let result = try ErasureHarness.result(try await chunked.run([key], mode: mode, checkpoints: checkpoints)[key])
+            let result = try ErasureHarness.result(
+                try await chunked.run([key], mode: mode, checkpoints: checkpoints)[key])
 
             #expect(checkpoints.count >= 3)
             #expect(result == (try ErasureHarness.result(try await plain.run([key], mode: mode)[key])))
@@ -42,12 +45,16 @@ extension ErasureTests {
                 #expect(try await chunked.occurrences(of: keys).isEmpty)
                 #expect(try await chunked.count("SELECT count(*) AS n FROM events_archive WHERE id >= 1000000") == 0)
             } else {
-                #expect(try await chunked.count("SELECT count(*) AS n FROM events_archive WHERE visitor_key = 'session-000005-1'") == 0)
+                #expect(
+                    try await chunked.count(
+                        "SELECT count(*) AS n FROM events_archive WHERE visitor_key = 'session-000005-1'") == 0)
                 #expect(try ErasureHarness.result(try await chunked.run([key], mode: mode)[key]).rowsAffected == 0)
             }
         }
 
-        @Test("a job too large for a shared batch asks to run alone, naming itself, and the batch changes nothing", arguments: TestDatabase.engines)
+        @Test(
+            "a job too large for a shared batch asks to run alone, naming itself, and the batch changes nothing",
+            arguments: TestDatabase.engines)
         func shared(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, configuration: Self.configuration())
             try await addVisits(harness, count: 150)
@@ -55,13 +62,15 @@ extension ErasureTests {
             let error = await #expect(throws: NeedsOwnTransaction.self) {
                 try await harness.run([ShopSample.customerKey(5), ShopSample.customerKey(6)], mode: .delete)
             }
-            let big = try await harness.query("SELECT jid FROM gdpr_jobs WHERE customer_key = \(harness.p(1))", [.text(ShopSample.customerKey(5))])
+            let big = try await harness.query(
+                "SELECT jid FROM gdpr_jobs WHERE customer_key = \(harness.p(1))", [.text(ShopSample.customerKey(5))])
             #expect(error?.jids == Set(try big.map { try $0.jobID() }))
             #expect(ErasureHarness.changes(before, try await harness.snapshotAll()).isEmpty)
         }
 
-        @Test("a job that fails after a checkpoint is partially_erased and says what it erased; an operator's retry finishes it, all counted",
-              arguments: TestDatabase.engines)
+        @Test(
+            "a job that fails after a checkpoint is partially_erased and says what it erased; an operator's retry finishes it, all counted",
+            arguments: TestDatabase.engines)
         func partial(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, configuration: Self.configuration())
             try await addVisits(harness, count: 150)
@@ -70,11 +79,14 @@ extension ErasureTests {
             switch engine {
             case .postgres:
                 try await harness.execute(
-                    "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = '23514'; END $$")
+                    "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = '23514'; END $$"
+                )
                 try await harness.execute(
-                    "CREATE TRIGGER refuse BEFORE UPDATE ON customers FOR EACH ROW WHEN (OLD.customer_key = '\(key)') EXECUTE FUNCTION refuse()")
+                    "CREATE TRIGGER refuse BEFORE UPDATE ON customers FOR EACH ROW WHEN (OLD.customer_key = '\(key)') EXECUTE FUNCTION refuse()"
+                )
             default:
-                try await harness.execute("""
+                try await harness.execute(
+                    """
                     CREATE TRIGGER refuse BEFORE UPDATE ON customers FOR EACH ROW WHEN OLD.customer_key = '\(key)'
                     BEGIN SELECT RAISE(ABORT, 'refused'); END
                     """)
@@ -84,13 +96,17 @@ extension ErasureTests {
                 return try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(key))).jid
             }
             let pool = WorkerPool(
-                store: harness.database.store, handler: harness.handler, hasher: AuditKeyHasher(secret: Data("test".utf8)),
-                configuration: .init(workers: 1, pollInterval: .milliseconds(20), archiveDelay: .zero), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+                store: harness.database.store, handler: harness.handler,
+                hasher: AuditKeyHasher(secret: Data("test".utf8)),
+                configuration: .init(workers: 1, pollInterval: .milliseconds(20), archiveDelay: .zero),
+                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
             let running = Task { try await pool.run() }
             defer { pool.stop() }
             func job() async throws -> Job? { try await harness.withConnection { try $0.job(jid, tenant: nil) } }
             let deadline = ContinuousClock.now + .seconds(60)
-            while try await job()?.state != .failed, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            while try await job()?.state != .failed, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
 
             let failed = try #require(try await job())
             #expect(failed.state == .failed)
@@ -101,38 +117,54 @@ extension ErasureTests {
             #expect(report.json.contains("\"erased_so_far\""))
 
             try await harness.execute(engine == .postgres ? "DROP TRIGGER refuse ON customers" : "DROP TRIGGER refuse")
-            #expect(try await harness.withConnection { try $0.retryFailed(jid, tenant: Tenant("other"), now: nil) } == .notFound)
+            #expect(
+                try await harness.withConnection { try $0.retryFailed(jid, tenant: Tenant("other"), now: nil) }
+                    == .notFound)
             #expect(try await harness.withConnection { try $0.retryFailed(jid, tenant: nil, now: nil) } == .retried)
             let again = try await harness.withConnection { try $0.retryFailed(jid, tenant: nil, now: nil) }
-            #expect(again != .retried && again != .notFound, "a job back in the queue (or already done) is not retried twice")
-            while try await job()?.state != .done, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(
+                again != .retried && again != .notFound,
+                "a job back in the queue (or already done) is not retried twice")
+            while try await job()?.state != .done, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             let done = try #require(try await job())
             #expect(done.state == .done)
             let counted = done.result?.tables.first { $0.table == "events_archive" }
-            #expect((counted?.rows ?? 0) >= (visits?.rows ?? 1), "the audit record lost the first attempt's visits: \(done.result?.tables ?? [])")
+            #expect(
+                (counted?.rows ?? 0) >= (visits?.rows ?? 1),
+                "the audit record lost the first attempt's visits: \(done.result?.tables ?? [])")
             pool.stop()
             try await running.value
         }
 
-        @Test("on SQLite, enqueues wait less than a second while a large job commits chunk after chunk", arguments: [DatabaseEngine.sqlite])
+        @Test(
+            "on SQLite, enqueues wait less than a second while a large job commits chunk after chunk",
+            arguments: [DatabaseEngine.sqlite])
         func enqueuesNotStarved(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(
                 engine, configuration: ErasureHarness.configuration(rowsPerStatement: 2_000, rowsPerTransaction: 4_000))
-            try await harness.execute("""
+            try await harness.execute(
+                """
                 WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 120000)
                 INSERT INTO events_archive (id, visitor_key, event_type, page_url, ip_address, user_agent, occurred_at)
                 SELECT 2000000 + n, 'session-000005-1', 'page_view', '/', NULL, 'agent', CURRENT_TIMESTAMP FROM g
                 """)
             let jid = try await harness.withConnection { connection in
                 _ = try connection.advanceArchiveWatermark(to: Date().addingTimeInterval(86_400))
-                return try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(ShopSample.customerKey(5)), mode: .delete)).jid
+                return try connection.enqueue(
+                    EnqueueRequest(customerKey: try CustomerKey(ShopSample.customerKey(5)), mode: .delete)
+                ).jid
             }
             let pool = WorkerPool(
-                store: harness.database.store, handler: harness.handler, hasher: AuditKeyHasher(secret: Data("test".utf8)),
+                store: harness.database.store, handler: harness.handler,
+                hasher: AuditKeyHasher(secret: Data("test".utf8)),
                 configuration: .init(workers: 1, pollInterval: .milliseconds(20), archiveDelay: .zero),
                 logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
             let running = Task { try await pool.run() }
-            func state() async throws -> JobState? { try await harness.withConnection { try $0.job(jid, tenant: nil)?.state } }
+            func state() async throws -> JobState? {
+                try await harness.withConnection { try $0.job(jid, tenant: nil)?.state }
+            }
             // Enqueue from another connection for as long as the job runs, timing each.
             let deadline = ContinuousClock.now + .seconds(120)
             let (slowest, enqueued) = try await harness.withConnection { connection -> (Duration, Int) in
@@ -141,7 +173,8 @@ extension ErasureTests {
                 while ContinuousClock.now < deadline {
                     guard try connection.job(jid, tenant: nil)?.state != .done else { break }
                     let started = ContinuousClock.now
-                    _ = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("waiting-\(enqueued)"), kind: .export))
+                    _ = try connection.enqueue(
+                        EnqueueRequest(customerKey: try CustomerKey("waiting-\(enqueued)"), kind: .export))
                     slowest = max(slowest, ContinuousClock.now - started)
                     enqueued += 1
                     Thread.sleep(forTimeInterval: 0.02)

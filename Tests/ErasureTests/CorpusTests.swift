@@ -15,10 +15,14 @@ extension ErasureTests {
             let harness: ErasureHarness
         }
 
-        static func load(_ schema: CorpusSchema, _ engine: DatabaseEngine, _ variant: CorpusSchema.Variant) async throws -> Loaded {
+        static func load(
+            _ schema: CorpusSchema, _ engine: DatabaseEngine, _ variant: CorpusSchema.Variant
+        ) async throws -> Loaded {
             let database = try TestDatabase(engine)
             try database.withConnection { try schema.load(on: $0.database, variant: variant) }
-            let handler = ErasureJobHandler(dataMap: try DataMap(yaml: try schema.dataMapYAML(variant)), configuration: ErasureHarness.configuration())
+            let handler = ErasureJobHandler(
+                dataMap: try DataMap(yaml: try schema.dataMapYAML(variant)),
+                configuration: ErasureHarness.configuration())
             return Loaded(schema: schema, harness: ErasureHarness(database: database, handler: handler))
         }
 
@@ -28,25 +32,34 @@ extension ErasureTests {
             }
         }
 
-        @Test("each corpus map passes check --strict; without foreign keys, check suggests every reference the map had to declare",
-              arguments: cases)
+        @Test(
+            "each corpus map passes check --strict; without foreign keys, check suggests every reference the map had to declare",
+            arguments: cases)
         func check(_ schema: CorpusSchema, _ engine: DatabaseEngine, _ variant: CorpusSchema.Variant) async throws {
             let loaded = try await Self.load(schema, engine, variant)
-            let report = try await loaded.harness.withConnection { try DataMapCheck.report(yaml: try schema.dataMapYAML(variant), on: $0.database) }
+            let report = try await loaded.harness.withConnection {
+                try DataMapCheck.report(yaml: try schema.dataMapYAML(variant), on: $0.database)
+            }
             #expect(report.refusals(strict: true).isEmpty, "\(report.refusals(strict: true).map(\.description))")
             guard variant == .bare else { return }
             // The same map without its references: check must point at each of them.
             let declared = try DataMap(yaml: try schema.dataMapYAML(.bare)).references
             let withoutReferences = try Self.removingReferences(from: try schema.dataMapYAML(.bare))
-            let bare = try await loaded.harness.withConnection { try DataMapCheck.report(yaml: withoutReferences, on: $0.database) }
-            let named = Set(bare.warnings.filter { $0.code == .undeclaredReference }.map { "\($0.table ?? "").\($0.column ?? "")" })
+            let bare = try await loaded.harness.withConnection {
+                try DataMapCheck.report(yaml: withoutReferences, on: $0.database)
+            }
+            let named = Set(
+                bare.warnings.filter { $0.code == .undeclaredReference }.map { "\($0.table ?? "").\($0.column ?? "")" })
             for reference in declared {
-                #expect(named.contains("\(reference.column)"), "check did not suggest \(reference.column) → \(reference.references); it said \(named.sorted())")
+                #expect(
+                    named.contains("\(reference.column)"),
+                    "check did not suggest \(reference.column) → \(reference.references); it said \(named.sorted())")
             }
         }
 
-        @Test("erasing each subject in turn changes exactly the subject's rows; the key survives nowhere; anonymise keeps row counts",
-              arguments: cases)
+        @Test(
+            "erasing each subject in turn changes exactly the subject's rows; the key survives nowhere; anonymise keeps row counts",
+            arguments: cases)
         func erase(_ schema: CorpusSchema, _ engine: DatabaseEngine, _ variant: CorpusSchema.Variant) async throws {
             for mode in ErasureMode.allCases {
                 let loaded = try await Self.load(schema, engine, variant)
@@ -56,33 +69,49 @@ extension ErasureTests {
                 for subject in try schema.subjects() {
                     let before = try await Self.digest(harness)
                     let owned = try await Self.owned(harness, ownership, key: subject.key)
-                    #expect(owned.values.contains { !$0.isEmpty }, "\(schema) \(subject.key): the ground truth finds no row of the subject")
+                    #expect(
+                        owned.values.contains { !$0.isEmpty },
+                        "\(schema) \(subject.key): the ground truth finds no row of the subject")
                     let outcome = try await harness.run([subject.key], mode: mode)[subject.key]
                     _ = try ErasureHarness.result(outcome)
                     let after = try await Self.digest(harness)
                     for (table, rows) in before {
                         let mine = owned[table] ?? []
                         for (key, values) in rows where !mine.contains(key) {
-                            #expect(after[table]?[key] == values, "\(schema) \(mode) \(subject.key): \(table) row \(key), not the subject's, changed (\(subject.note))")
+                            #expect(
+                                after[table]?[key] == values,
+                                "\(schema) \(mode) \(subject.key): \(table) row \(key), not the subject's, changed (\(subject.note))"
+                            )
                         }
                         if mode == .anonymise {
-                            #expect(after[table]?.count == rows.count, "\(schema) anonymise \(subject.key): \(table) lost rows")
+                            #expect(
+                                after[table]?.count == rows.count,
+                                "\(schema) anonymise \(subject.key): \(table) lost rows")
                         } else if deletedTables.contains(table) {
-                            for key in mine { #expect(after[table]?[key] == nil, "\(schema) delete \(subject.key): \(table) row \(key) is still there") }
+                            for key in mine {
+                                #expect(
+                                    after[table]?[key] == nil,
+                                    "\(schema) delete \(subject.key): \(table) row \(key) is still there")
+                            }
                         }
                     }
-                    #expect(try await harness.occurrences(of: [subject.key], in: Array(before.keys)).isEmpty, "\(schema) \(mode): the key survives")
+                    #expect(
+                        try await harness.occurrences(of: [subject.key], in: Array(before.keys)).isEmpty,
+                        "\(schema) \(mode): the key survives")
                 }
             }
         }
 
         /// The primary keys of the subject's rows, per table, by the corpus's ground truth.
-        static func owned(_ harness: ErasureHarness, _ ownership: [String: String], key: String) async throws -> [String: Set<String>] {
+        static func owned(
+            _ harness: ErasureHarness, _ ownership: [String: String], key: String
+        ) async throws -> [String: Set<String>] {
             let placeholder = harness.p(1)
             return try await harness.withConnection { connection in
                 var owned: [String: Set<String>] = [:]
                 for (table, query) in ownership {
-                    let rows = try connection.database.query(query.replacingOccurrences(of: "{key}", with: placeholder), [.text(key)])
+                    let rows = try connection.database.query(
+                        query.replacingOccurrences(of: "{key}", with: placeholder), [.text(key)])
                     owned[table] = Set(rows.map { row in row.values.map(Self.canonical).joined(separator: "/") })
                 }
                 return owned
@@ -96,7 +125,8 @@ extension ErasureTests {
                 let catalog = try database.dialect.loadCatalog(database)
                 var tables: [String: [String: [SQLValue]]] = [:]
                 for table in catalog.tables.values where !table.name.hasPrefix("gdpr_") {
-                    let keyIndices = table.primaryKey.compactMap { name in table.columns.firstIndex { $0.name == name } }
+                    let keyIndices = table.primaryKey.compactMap { name in table.columns.firstIndex { $0.name == name }
+                    }
                     var rows: [String: [SQLValue]] = [:]
                     let columns = table.columns.map { database.dialect.quote($0.name) }.joined(separator: ", ")
                     for row in try database.query("SELECT \(columns) FROM \(database.dialect.quote(table.name))", []) {

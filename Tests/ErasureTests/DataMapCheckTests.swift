@@ -20,9 +20,13 @@ extension ErasureTests {
             return yaml.replacingOccurrences(of: old, with: new)
         }
 
-        func expectOnly(_ problems: [DataMapProblem], _ code: DataMapProblem.Code, _ line: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        func expectOnly(
+            _ problems: [DataMapProblem], _ code: DataMapProblem.Code, _ line: String,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) {
             #expect(problems.map(\.code) == [code], "\(problems.map(\.description))", sourceLocation: sourceLocation)
-            #expect(problems.first.map { "\($0)".hasPrefix(line) } == true, "\(problems)", sourceLocation: sourceLocation)
+            #expect(
+                problems.first.map { "\($0)".hasPrefix(line) } == true, "\(problems)", sourceLocation: sourceLocation)
             #expect(problems.allSatisfy { !"\($0)".contains("\n") }, sourceLocation: sourceLocation)
         }
 
@@ -35,7 +39,11 @@ extension ErasureTests {
         @Test("a missing table", arguments: TestDatabase.engines)
         func missingTable(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, customers: 3)
-            let yaml = try sample(replacing: "  loyalty_transactions:\n", with: "  wishlists:\n    match: [customer_key]\n    columns: { customer_key: keep }\n  loyalty_transactions:\n")
+            let yaml = try sample(
+                replacing: "  loyalty_transactions:\n",
+                with:
+                    "  wishlists:\n    match: [customer_key]\n    columns: { customer_key: keep }\n  loyalty_transactions:\n"
+            )
             expectOnly(try await problems(harness, yaml), .missingTable, "wishlists: no such table")
         }
 
@@ -50,18 +58,30 @@ extension ErasureTests {
         func unclassifiedColumn(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, customers: 3)
             try await harness.execute("ALTER TABLE customers ADD COLUMN nickname text")
-            expectOnly(try await problems(harness, ShopSample.dataMapYAML), .unclassifiedColumn, "customers.nickname: has no strategy")
+            expectOnly(
+                try await problems(harness, ShopSample.dataMapYAML), .unclassifiedColumn,
+                "customers.nickname: has no strategy")
             // The archive table is checked against its hot table's columns too.
             try await harness.execute("ALTER TABLE events_archive ADD COLUMN referrer text")
-            #expect(try await problems(harness, ShopSample.dataMapYAML).map(\.description).contains { $0.hasPrefix("events_archive.referrer: has no strategy") })
+            #expect(
+                try await problems(harness, ShopSample.dataMapYAML).map(\.description).contains {
+                    $0.hasPrefix("events_archive.referrer: has no strategy")
+                })
         }
 
         @Test("an unknown strategy", arguments: TestDatabase.engines)
         func unknownStrategy(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, customers: 3)
-            expectOnly(try await problems(harness, try sample(replacing: "      tier: keep\n", with: "      tier: scramble\n")), .unknownStrategy, "customers.tier: unknown strategy 'scramble'")
             expectOnly(
-                try await problems(harness, try sample(replacing: "      email: { placeholder: email }", with: "      email: { placeholder: ssn }")), .unknownStrategy,
+                try await problems(
+                    harness, try sample(replacing: "      tier: keep\n", with: "      tier: scramble\n")),
+                .unknownStrategy, "customers.tier: unknown strategy 'scramble'")
+            expectOnly(
+                try await problems(
+                    harness,
+                    try sample(
+                        replacing: "      email: { placeholder: email }", with: "      email: { placeholder: ssn }")),
+                .unknownStrategy,
                 "customers.email: unknown placeholder 'ssn'")
         }
 
@@ -70,19 +90,38 @@ extension ErasureTests {
             let harness = try await ErasureHarness.make(engine, customers: 3)
             let yaml = try sample(
                 replacing: "  customers:\n    match: [customer_key]\n",
-                with: "  customers:\n    match: [customer_key]\n    reached_by:\n      - column: id\n        referenced_by: orders.customer_id\n")
+                with:
+                    "  customers:\n    match: [customer_key]\n    reached_by:\n      - column: id\n        referenced_by: orders.customer_id\n"
+            )
             let found = try await problems(harness, yaml)
             #expect(found.map(\.code).contains(.cycle), "\(found)")
-            #expect(found.contains { $0.message.contains("customers → orders → customers") || $0.message.contains("orders → customers → orders") }, "\(found)")
+            #expect(
+                found.contains {
+                    $0.message.contains("customers → orders → customers")
+                        || $0.message.contains("orders → customers → orders")
+                }, "\(found)")
         }
 
-        @Test("key type mismatches: a match column that cannot hold keys, edge columns of different types", arguments: TestDatabase.engines)
+        @Test(
+            "key type mismatches: a match column that cannot hold keys, edge columns of different types",
+            arguments: TestDatabase.engines)
         func keyTypeMismatch(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, customers: 3)
             expectOnly(
-                try await problems(harness, try sample(replacing: "    match: [customer_key]\n    columns:\n      id: keep\n      customer_key: keep ", with: "    match: [customer_key, marketing_opt_in]\n    columns:\n      id: keep\n      customer_key: keep ")), .keyTypeMismatch,
+                try await problems(
+                    harness,
+                    try sample(
+                        replacing: "    match: [customer_key]\n    columns:\n      id: keep\n      customer_key: keep ",
+                        with:
+                            "    match: [customer_key, marketing_opt_in]\n    columns:\n      id: keep\n      customer_key: keep "
+                    )), .keyTypeMismatch,
                 "customers.marketing_opt_in: match column")
-            let edge = try sample(replacing: "      - column: customer_id\n        references: customers.id\n    columns:\n      id: keep\n      customer_id: keep\n      order_number", with: "      - column: order_number\n        references: customers.id\n    columns:\n      id: keep\n      customer_id: keep\n      order_number")
+            let edge = try sample(
+                replacing:
+                    "      - column: customer_id\n        references: customers.id\n    columns:\n      id: keep\n      customer_id: keep\n      order_number",
+                with:
+                    "      - column: order_number\n        references: customers.id\n    columns:\n      id: keep\n      customer_id: keep\n      order_number"
+            )
             expectOnly(try await problems(harness, edge), .keyTypeMismatch, "orders.order_number: is ")
         }
 
@@ -90,9 +129,13 @@ extension ErasureTests {
         func strategyMismatch(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, customers: 3)
             expectOnly(
-                try await problems(harness, try sample(replacing: "      email: { placeholder: email }", with: "      email: null")), .strategyMismatch, "customers.email: is NOT NULL")
+                try await problems(
+                    harness, try sample(replacing: "      email: { placeholder: email }", with: "      email: null")),
+                .strategyMismatch, "customers.email: is NOT NULL")
             expectOnly(
-                try await problems(harness, try sample(replacing: "      total_cents: keep\n", with: "      total_cents: redact\n")), .strategyMismatch,
+                try await problems(
+                    harness, try sample(replacing: "      total_cents: keep\n", with: "      total_cents: redact\n")),
+                .strategyMismatch,
                 "orders.total_cents: redact cannot write")
         }
 
@@ -100,22 +143,30 @@ extension ErasureTests {
         func missingPrimaryKey(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, customers: 3)
             try await harness.execute("CREATE TABLE newsletter (email text NOT NULL, subscribed_at text)")
-            let yaml = ShopSample.dataMapYAML + "\n  newsletter:\n    match: [email]\n    columns: { email: keep, subscribed_at: keep }\n"
+            let yaml =
+                ShopSample.dataMapYAML
+                + "\n  newsletter:\n    match: [email]\n    columns: { email: keep, subscribed_at: keep }\n"
             expectOnly(try await problems(harness, yaml), .missingPrimaryKey, "newsletter: has no primary key")
         }
 
         @Test("a mapped table nothing reaches", arguments: TestDatabase.engines)
         func unreachable(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, customers: 3)
-            let yaml = ShopSample.dataMapYAML + "\n  campaigns:\n    columns: { id: keep, name: keep, starts_on: keep, ends_on: keep }\n"
+            let yaml =
+                ShopSample.dataMapYAML
+                + "\n  campaigns:\n    columns: { id: keep, name: keep, starts_on: keep, ends_on: keep }\n"
             expectOnly(try await problems(harness, yaml), .unreachableTable, "campaigns: neither match nor reached_by")
         }
 
         @Test("a table outside the map that references rows erasure deletes", arguments: TestDatabase.engines)
         func unmappedReference(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, customers: 3)
-            try await harness.execute("CREATE TABLE wishlist_items (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id), sku text)")
-            expectOnly(try await problems(harness, ShopSample.dataMapYAML), .unmappedReference, "wishlist_items.customer_id: references customers")
+            try await harness.execute(
+                "CREATE TABLE wishlist_items (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id), sku text)"
+            )
+            expectOnly(
+                try await problems(harness, ShopSample.dataMapYAML), .unmappedReference,
+                "wishlist_items.customer_id: references customers")
         }
 
         @Test("malformed YAML and malformed entries, each on one line", arguments: [DatabaseEngine.sqlite])
@@ -140,12 +191,16 @@ extension ErasureTests {
             #expect(entries.contains { $0.description.hasPrefix("customers: columns: missing") })
         }
 
-        @Test("a column added while the worker runs stops erasure once the catalog is read again", arguments: TestDatabase.engines)
+        @Test(
+            "a column added while the worker runs stops erasure once the catalog is read again",
+            arguments: TestDatabase.engines)
         func catalogRefresh(_ engine: DatabaseEngine) async throws {
             var configuration = ErasureHarness.configuration()
             configuration.catalogRefresh = .zero
             let harness = try await ErasureHarness.make(engine, customers: 5, configuration: configuration)
-            #expect(try ErasureHarness.result(try await harness.run([ShopSample.customerKey(1)])[ShopSample.customerKey(1)]).rowsAffected > 0)
+            #expect(
+                try ErasureHarness.result(try await harness.run([ShopSample.customerKey(1)])[ShopSample.customerKey(1)])
+                    .rowsAffected > 0)
             try await harness.execute("ALTER TABLE customers ADD COLUMN nickname text")
             let before = try await harness.snapshotAll()
             let outcome = try await harness.run([ShopSample.customerKey(2)])[ShopSample.customerKey(2)]
@@ -158,7 +213,9 @@ extension ErasureTests {
             #expect(ErasureHarness.changes(before, try await harness.snapshotAll()).isEmpty)
         }
 
-        @Test("the handler refuses a map with problems, and fails jobs with a reason that names the problem", arguments: [DatabaseEngine.sqlite])
+        @Test(
+            "the handler refuses a map with problems, and fails jobs with a reason that names the problem",
+            arguments: [DatabaseEngine.sqlite])
         func handlerRefuses(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, customers: 3)
             try await harness.execute("ALTER TABLE customers ADD COLUMN nickname text")

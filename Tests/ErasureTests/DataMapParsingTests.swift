@@ -53,12 +53,17 @@ extension ErasureTests {
             #expect(people.primaryKey == ["tenant", "id"])
             #expect(people.match == ["key"])
             #expect(people.onDelete == .anonymise)
-            #expect(people.columns.map(\.strategy) == [
-                .keep, .keep, .rekey, .null, .null, .redact("REDACTED"), .redact("Anonymised"), .token, .placeholder(.email), .placeholder(.phone),
-                .placeholder(.name), .placeholder(.ip), .placeholder(.uuid), .placeholder(.text), .placeholder(.date),
-            ])
-            #expect(map.table(named: "homes")?.reachedBy == [ReachEdge(column: "id", .referencedBy, "people", "home_id")])
-            #expect(map.table(named: "visits")?.reachedBy == [ReachEdge(column: "person_id", .references, "people", "id")])
+            #expect(
+                people.columns.map(\.strategy) == [
+                    .keep, .keep, .rekey, .null, .null, .redact("REDACTED"), .redact("Anonymised"), .token,
+                    .placeholder(.email), .placeholder(.phone),
+                    .placeholder(.name), .placeholder(.ip), .placeholder(.uuid), .placeholder(.text),
+                    .placeholder(.date),
+                ])
+            #expect(
+                map.table(named: "homes")?.reachedBy == [ReachEdge(column: "id", .referencedBy, "people", "home_id")])
+            #expect(
+                map.table(named: "visits")?.reachedBy == [ReachEdge(column: "person_id", .references, "people", "id")])
             #expect(map.archivePairs == [ArchivePair(hotTable: "visits", archiveTable: "visits_old", timeColumn: "at")])
             #expect(map.requiresArchiveWatermark)
             #expect(map.table(named: "visits_old")?.columns == map.table(named: "visits")?.columns)

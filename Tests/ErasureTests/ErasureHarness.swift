@@ -16,10 +16,15 @@ struct ErasureHarness: Sendable {
     let worker = "erasure-test/1/w0"
 
     /// A fresh database with the sample shop loaded for `customers` customers (none when 0).
-    static func make(_ engine: DatabaseEngine, customers: Int = 30, dataMap: DataMap? = nil, configuration: ErasureJobHandler.Configuration? = nil) async throws
+    static func make(
+        _ engine: DatabaseEngine, customers: Int = 30, dataMap: DataMap? = nil,
+        configuration: ErasureJobHandler.Configuration? = nil
+    ) async throws
         -> ErasureHarness
     {
-        try await offPool { try ErasureHarness(engine, customers: customers, dataMap: dataMap, configuration: configuration) }
+        try await offPool {
+            try ErasureHarness(engine, customers: customers, dataMap: dataMap, configuration: configuration)
+        }
     }
 
     /// Another handler on the same database, for a map that only fits once the test changed the schema.
@@ -28,33 +33,46 @@ struct ErasureHarness: Sendable {
         self.handler = handler
     }
 
-    private init(_ engine: DatabaseEngine, customers: Int, dataMap: DataMap?, configuration: ErasureJobHandler.Configuration?) throws {
+    private init(
+        _ engine: DatabaseEngine, customers: Int, dataMap: DataMap?, configuration: ErasureJobHandler.Configuration?
+    ) throws {
         database = try TestDatabase(engine)
         let map = try dataMap ?? ShopSample.dataMap()
         handler = ErasureJobHandler(dataMap: map, configuration: configuration ?? Self.configuration())
         if customers > 0 {
-            try database.withConnection { connection in try ShopSample.create(customers: customers, on: connection.database) }
+            try database.withConnection { connection in
+                try ShopSample.create(customers: customers, on: connection.database)
+            }
         }
     }
 
     /// A configuration writing exports to a fresh temporary directory.
-    static func configuration(rowsPerStatement: Int = 10_000, rowsPerTransaction: Int = 100_000) -> ErasureJobHandler.Configuration {
+    static func configuration(
+        rowsPerStatement: Int = 10_000, rowsPerTransaction: Int = 100_000
+    ) -> ErasureJobHandler.Configuration {
         let directory = FileManager.default.temporaryDirectory.appending(path: "gw-exports-\(UUID().uuidString)").path
         return ErasureJobHandler.Configuration(
-            rowsPerStatement: rowsPerStatement, rowsPerTransaction: rowsPerTransaction, export: .init(directory: directory))
+            rowsPerStatement: rowsPerStatement, rowsPerTransaction: rowsPerTransaction,
+            export: .init(directory: directory))
     }
 
     /// Enqueues one job per key, claims them as one batch, processes and commits it.
     @discardableResult
-    func run(_ keys: [String], kind: JobKind = .remove, mode: ErasureMode = .anonymise, checkpoints: Checkpoints? = nil) async throws -> [String: JobOutcome] {
+    func run(
+        _ keys: [String], kind: JobKind = .remove, mode: ErasureMode = .anonymise, checkpoints: Checkpoints? = nil
+    ) async throws -> [String: JobOutcome] {
         try await withConnection { connection in
             var jids: [JobID: String] = [:]
             for key in keys {
-                let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(key), kind: kind, mode: mode)).jid
+                let jid = try connection.enqueue(
+                    EnqueueRequest(customerKey: try CustomerKey(key), kind: kind, mode: mode)
+                ).jid
                 jids[jid] = key
             }
             let claimed = try connection.claim(
-                ClaimRequest(worker: worker, limit: max(1, keys.count), lease: .seconds(600), cutoff: ArchiveCutoff(delay: .zero), now: nil))
+                ClaimRequest(
+                    worker: worker, limit: max(1, keys.count), lease: .seconds(600),
+                    cutoff: ArchiveCutoff(delay: .zero), now: nil))
             let outcomes = try processBlocking(claimed, on: connection.database, checkpoints: checkpoints)
             return Dictionary(uniqueKeysWithValues: outcomes.map { (jids[$0.key]!, $0.value) })
         }
@@ -62,13 +80,17 @@ struct ErasureHarness: Sendable {
 
     /// Processes claimed jobs in one transaction, committed if the handler returns. Blocks; call it
     /// inside `withConnection`.
-    func processBlocking(_ jobs: [ClaimedJob], on database: any DatabaseConnection, checkpoints: Checkpoints? = nil) throws -> [JobID: JobOutcome] {
+    func processBlocking(
+        _ jobs: [ClaimedJob], on database: any DatabaseConnection, checkpoints: Checkpoints? = nil
+    ) throws -> [JobID: JobOutcome] {
         try database.begin()
         let hooks = TransactionHooks()
         do {
             let context = JobContext(
-                connection: database, logger: Logger(label: "erasure-test"), worker: worker, now: nil, isAlone: jobs.count == 1,
-                transaction: hooks, commitAndReopen: { _ in
+                connection: database, logger: Logger(label: "erasure-test"), worker: worker, now: nil,
+                isAlone: jobs.count == 1,
+                transaction: hooks,
+                commitAndReopen: { _ in
                     checkpoints?.count += 1
                     try database.commit()
                     try database.begin()
@@ -86,12 +108,16 @@ struct ErasureHarness: Sendable {
 
     /// The result of a job that must have succeeded.
     static func result(_ outcome: JobOutcome?) throws -> JobResult {
-        guard case .done(let result)? = outcome else { throw HarnessError("the job did not succeed: \(String(describing: outcome))") }
+        guard case .done(let result)? = outcome else {
+            throw HarnessError("the job did not succeed: \(String(describing: outcome))")
+        }
         return result
     }
 
     /// Runs blocking work with a connection, on a thread of its own.
-    func withConnection<Result: Sendable>(_ body: @escaping @Sendable (any JobStoreConnection) throws -> Result) async throws -> Result {
+    func withConnection<Result: Sendable>(
+        _ body: @escaping @Sendable (any JobStoreConnection) throws -> Result
+    ) async throws -> Result {
         try await offPool { [database] in try database.withConnection(body) }
     }
 
@@ -147,7 +173,9 @@ extension ErasureHarness {
     }
 
     /// How many rows of each table changed or disappeared between two snapshots.
-    static func changes(_ before: [String: [String: [SQLValue]]], _ after: [String: [String: [SQLValue]]]) -> [String: Int] {
+    static func changes(
+        _ before: [String: [String: [SQLValue]]], _ after: [String: [String: [SQLValue]]]
+    ) -> [String: Int] {
         var changes: [String: Int] = [:]
         for (table, rows) in before {
             let changed = rows.filter { after[table]?[$0.key] != $0.value }.count
@@ -164,9 +192,14 @@ extension ErasureHarness {
             let catalog = try connection.database.dialect.loadCatalog(connection.database)
             var found: [String: Int] = [:]
             for table in tables {
-                for column in try requireTable(catalog, table).columns where column.category == .text || column.category == .uuid {
-                    let condition = placeholders.map { "CAST(\"\(column.name)\" AS text) = \($0)" }.joined(separator: " OR ")
-                    let rows = try connection.database.queryFirst("SELECT count(*) AS n FROM \"\(table)\" WHERE \(condition)", values.map { .text($0) })?.int("n") ?? 0
+                for column in try requireTable(catalog, table).columns
+                where column.category == .text || column.category == .uuid {
+                    let condition = placeholders.map { "CAST(\"\(column.name)\" AS text) = \($0)" }.joined(
+                        separator: " OR ")
+                    let rows =
+                        try connection.database.queryFirst(
+                            "SELECT count(*) AS n FROM \"\(table)\" WHERE \(condition)", values.map { .text($0) })?.int(
+                            "n") ?? 0
                     if rows > 0 { found["\(table).\(column.name)", default: 0] += rows }
                 }
             }
@@ -177,7 +210,8 @@ extension ErasureHarness {
     /// The sample keys of customer `number`: its own, two sessions, a device, and for even numbers its email.
     func sampleKeys(_ number: Int) async throws -> [String] {
         let key = ShopSample.customerKey(number)
-        let linked = try await query("SELECT linked_key FROM customer_links WHERE customer_key = \(p(1)) ORDER BY linked_key", [.text(key)])
+        let linked = try await query(
+            "SELECT linked_key FROM customer_links WHERE customer_key = \(p(1)) ORDER BY linked_key", [.text(key)])
         return [key] + linked.compactMap { $0.optionalString("linked_key") }
     }
 }

@@ -32,10 +32,12 @@ extension ErasureTests {
             let binds = keys.map { SQLValue.text($0) }
             let queries: [String: String] = [
                 "customers": "SELECT id AS v FROM customers WHERE id = \(customer)",
-                "customer_links": "SELECT linked_key AS v FROM customer_links WHERE customer_key IN (\(inKeys)) OR linked_key IN (\(inKeys))",
+                "customer_links":
+                    "SELECT linked_key AS v FROM customer_links WHERE customer_key IN (\(inKeys)) OR linked_key IN (\(inKeys))",
                 "addresses": "SELECT address_id AS v FROM customers WHERE id = \(customer)",
                 "orders": "SELECT id AS v FROM orders WHERE customer_id = \(customer)",
-                "order_lines": "SELECT l.id AS v FROM order_lines AS l JOIN orders AS o ON o.id = l.order_id WHERE o.customer_id = \(customer)",
+                "order_lines":
+                    "SELECT l.id AS v FROM order_lines AS l JOIN orders AS o ON o.id = l.order_id WHERE o.customer_id = \(customer)",
                 "payment_methods": "SELECT id AS v FROM payment_methods WHERE customer_id = \(customer)",
                 "loyalty_transactions": "SELECT id AS v FROM loyalty_transactions WHERE customer_key IN (\(inKeys))",
                 "support_tickets": "SELECT id AS v FROM support_tickets WHERE customer_id = \(customer)",
@@ -44,21 +46,33 @@ extension ErasureTests {
             ]
             var tables: [String: Set<String>] = [:]
             for (table, sql) in queries {
-                let values = Set(try await harness.query(sql, sql.contains(inKeys) ? binds : []).compactMap { $0.optionalString("v") })
+                let values = Set(
+                    try await harness.query(sql, sql.contains(inKeys) ? binds : []).compactMap {
+                        $0.optionalString("v")
+                    })
                 if !values.isEmpty { tables[table] = values }
             }
             return tables
         }
 
-        @Test("an export holds every row of the customer and nobody else's, and changes nothing", arguments: TestDatabase.engines)
+        @Test(
+            "an export holds every row of the customer and nobody else's, and changes nothing",
+            arguments: TestDatabase.engines)
         func export(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine)
             let before = try await harness.snapshotAll()
             let jids = try await harness.withConnection { connection in
-                try [8, 9, 7].map { try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(ShopSample.customerKey($0)), kind: .export)).jid }
+                try [8, 9, 7].map {
+                    try connection.enqueue(
+                        EnqueueRequest(customerKey: try CustomerKey(ShopSample.customerKey($0)), kind: .export)
+                    ).jid
+                }
             }
             let outcomes = try await harness.withConnection { connection in
-                let claimed = try connection.claim(ClaimRequest(worker: harness.worker, limit: 10, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
+                let claimed = try connection.claim(
+                    ClaimRequest(
+                        worker: harness.worker, limit: 10, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero),
+                        now: nil))
                 return try harness.processBlocking(claimed, on: connection.database)
             }
             #expect(ErasureHarness.changes(before, try await harness.snapshotAll()).isEmpty)
@@ -84,15 +98,19 @@ extension ErasureTests {
             #expect(entries.count == 1)
             #expect(!entries.contains { $0.hasSuffix(".partial") })
             let directory = root.appending(path: entries[0])
-            #expect(try FileManager.default.attributesOfItem(atPath: directory.path)[.posixPermissions] as? Int == 0o700)
+            #expect(
+                try FileManager.default.attributesOfItem(atPath: directory.path)[.posixPermissions] as? Int == 0o700)
             for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
                 #expect(!file.hasSuffix(".partial"))
-                #expect(try FileManager.default.attributesOfItem(atPath: directory.appending(path: file).path)[.posixPermissions] as? Int == 0o600, "\(file)")
+                #expect(
+                    try FileManager.default.attributesOfItem(atPath: directory.appending(path: file).path)[
+                        .posixPermissions] as? Int == 0o600, "\(file)")
             }
         }
 
-        @Test("an export appears only once its transaction commits; one whose transaction is undone leaves nothing on disk",
-              arguments: TestDatabase.engines)
+        @Test(
+            "an export appears only once its transaction commits; one whose transaction is undone leaves nothing on disk",
+            arguments: TestDatabase.engines)
         func visibleAfterCommit(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine)
             let root = harness.handler.exports.directory
@@ -106,13 +124,18 @@ extension ErasureTests {
             }
             try await harness.withConnection { connection in
                 for undo in [true, false] {
-                    let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(ShopSample.customerKey(3)), kind: .export)).jid
+                    let jid = try connection.enqueue(
+                        EnqueueRequest(customerKey: try CustomerKey(ShopSample.customerKey(3)), kind: .export)
+                    ).jid
                     let claimed = try connection.claim(
-                        ClaimRequest(worker: harness.worker, limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
+                        ClaimRequest(
+                            worker: harness.worker, limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero),
+                            now: nil))
                     let hooks = TransactionHooks()
                     try connection.database.begin()
                     let context = JobContext(
-                        connection: connection.database, logger: Logger(label: "test"), worker: harness.worker, now: nil, isAlone: true,
+                        connection: connection.database, logger: Logger(label: "test"), worker: harness.worker,
+                        now: nil, isAlone: true,
                         transaction: hooks, commitAndReopen: { _ in })
                     _ = try ErasureHarness.result(try harness.handler.process(claimed, in: context)[jid])
                     #expect(try visible().isEmpty, "an export is visible before its job committed")
@@ -138,7 +161,8 @@ extension ErasureTests {
             let store = harness.handler.exports
             #expect(try store.purge(createdBefore: Date().addingTimeInterval(-3600)) == 0)
             #expect(try store.purgeExpired(now: Date()) == 0)
-            #expect(try store.purgeExpired(now: Date().addingTimeInterval(store.configuration.retention.seconds + 60)) == 2)
+            #expect(
+                try store.purgeExpired(now: Date().addingTimeInterval(store.configuration.retention.seconds + 60)) == 2)
             #expect(try FileManager.default.contentsOfDirectory(atPath: store.directory.path).isEmpty)
         }
     }

@@ -15,7 +15,10 @@ extension ErasureTests {
             ("%_*?[x]", ["%", "a_b*c?dx]"]),
             ("a\"b\\c{},NULL", ["NULL", "a\"b\\c{}"]),
             ("Åsa Öberg 🎉", ["ÅSA ÖBERG 🎉", "A\u{030A}sa O\u{0308}berg 🎉"]),
-            (String(repeating: "k", count: 254) + "é", [String(repeating: "k", count: 256), String(repeating: "k", count: 254) + "e"]),
+            (
+                String(repeating: "k", count: 254) + "é",
+                [String(repeating: "k", count: 256), String(repeating: "k", count: 254) + "e"]
+            ),
             (String(repeating: "ß", count: 128), [String(repeating: "ß", count: 127)]),
         ]
 
@@ -30,7 +33,9 @@ extension ErasureTests {
                 [.int(id), .text(key)])
         }
 
-        @Test("keys that look like SQL, unicode and long keys match literally and nothing else", arguments: TestDatabase.engines)
+        @Test(
+            "keys that look like SQL, unicode and long keys match literally and nothing else",
+            arguments: TestDatabase.engines)
         func literal(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, customers: 5)
             var targets: [String: Int] = [:]
@@ -65,7 +70,9 @@ extension ErasureTests {
             #expect(try await harness.occurrences(of: Self.cases.map(\.key)).isEmpty)
         }
 
-        @Test("a key and its twin in another Unicode normal form are two keys, both followed", arguments: TestDatabase.engines)
+        @Test(
+            "a key and its twin in another Unicode normal form are two keys, both followed",
+            arguments: TestDatabase.engines)
         func normalForms(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, customers: 3)
             let composed = "Zo\u{00EB}"
@@ -99,40 +106,63 @@ extension ErasureTests {
                   nickname: redact
             """
 
-        @Test("UUID and integer columns match keys that are their canonical text, and nothing else", arguments: TestDatabase.engines)
+        @Test(
+            "UUID and integer columns match keys that are their canonical text, and nothing else",
+            arguments: TestDatabase.engines)
         func typedColumns(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, customers: 0, dataMap: try DataMap(yaml: Self.map))
             let uuidType = engine == .postgres ? "uuid" : "UUID"
-            try await harness.execute("CREATE TABLE members (id bigint PRIMARY KEY, member_key text NOT NULL, device \(uuidType), legacy_id bigint, nickname text)")
+            try await harness.execute(
+                "CREATE TABLE members (id bigint PRIMARY KEY, member_key text NOT NULL, device \(uuidType), legacy_id bigint, nickname text)"
+            )
             let rows: [(Int, String, String?, Int?)] = [
-                (1, "alice", "d9528030-509c-4e0f-b585-7168f1e9feca", 42), (2, "bob", "0e5c5a47-3c39-4d6c-9d67-2f7a3b1f0a11", 43), (3, "carol", nil, 420),
+                (1, "alice", "d9528030-509c-4e0f-b585-7168f1e9feca", 42),
+                (2, "bob", "0e5c5a47-3c39-4d6c-9d67-2f7a3b1f0a11", 43), (3, "carol", nil, 420),
             ]
             for (id, key, device, legacy) in rows {
                 try await harness.execute(
                     "INSERT INTO members VALUES (\(harness.p(1)), \(harness.p(2)), \(engine == .postgres ? "CAST(\(harness.p(3)) AS uuid)" : harness.p(3)), \(harness.p(4)), 'nick')",
-                    [.int(id), .text(key), device.map(SQLValue.text) ?? .null, legacy.map { SQLValue.int($0) } ?? .null])
+                    [
+                        .int(id), .text(key), device.map(SQLValue.text) ?? .null,
+                        legacy.map { SQLValue.int($0) } ?? .null,
+                    ])
             }
-            let keys = ["d9528030-509c-4e0f-b585-7168f1e9feca", "43", "042", "not-a-uuid", "9223372036854775808", "4.2e1"]
+            let keys = [
+                "d9528030-509c-4e0f-b585-7168f1e9feca", "43", "042", "not-a-uuid", "9223372036854775808", "4.2e1",
+            ]
             let outcomes = try await harness.run(keys)
             #expect(try ErasureHarness.result(outcomes[keys[0]]).rowsAffected == 1)
             #expect(try ErasureHarness.result(outcomes[keys[1]]).rowsAffected == 1)
-            for key in keys.dropFirst(2) { #expect(try ErasureHarness.result(outcomes[key]).rowsAffected == 0, "\(key)") }
-            let members = try await harness.query("SELECT id, CAST(device AS text) AS device, nickname FROM members ORDER BY id")
+            for key in keys.dropFirst(2) {
+                #expect(try ErasureHarness.result(outcomes[key]).rowsAffected == 0, "\(key)")
+            }
+            let members = try await harness.query(
+                "SELECT id, CAST(device AS text) AS device, nickname FROM members ORDER BY id")
             #expect(members.map { $0.optionalString("nickname") } == ["REDACTED", "REDACTED", "nick"])
             // Both matched rows had their device rekeyed; the unmatched row kept everything.
             for member in members.prefix(2) {
                 let rekeyed = try #require(member.optionalString("device"))
-                #expect(rekeyed.range(of: "^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$", options: .regularExpression) != nil)
+                #expect(
+                    rekeyed.range(
+                        of: "^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$",
+                        options: .regularExpression) != nil)
             }
             #expect(members[2].isNull("device"))
         }
 
-        @Test("a UUID key matches a UUID column in either letter case, whichever case the column holds", arguments: TestDatabase.engines)
+        @Test(
+            "a UUID key matches a UUID column in either letter case, whichever case the column holds",
+            arguments: TestDatabase.engines)
         func uuidCase(_ engine: DatabaseEngine) async throws {
             let harness = try await ErasureHarness.make(engine, customers: 0, dataMap: try DataMap(yaml: Self.map))
             let uuidType = engine == .postgres ? "uuid" : "UUID"
-            try await harness.execute("CREATE TABLE members (id bigint PRIMARY KEY, member_key text NOT NULL, device \(uuidType), legacy_id bigint, nickname text)")
-            let stored = ["d9528030-509c-4e0f-b585-7168f1e9feca", "0E5C5A47-3C39-4D6C-9D67-2F7A3B1F0A11", "7b0e9c1e-2f4a-4c8e-9a51-3d2f6e8b9c10"]
+            try await harness.execute(
+                "CREATE TABLE members (id bigint PRIMARY KEY, member_key text NOT NULL, device \(uuidType), legacy_id bigint, nickname text)"
+            )
+            let stored = [
+                "d9528030-509c-4e0f-b585-7168f1e9feca", "0E5C5A47-3C39-4D6C-9D67-2F7A3B1F0A11",
+                "7b0e9c1e-2f4a-4c8e-9a51-3d2f6e8b9c10",
+            ]
             for (index, device) in stored.enumerated() {
                 try await harness.execute(
                     "INSERT INTO members VALUES (\(harness.p(1)), \(harness.p(2)), \(engine == .postgres ? "CAST(\(harness.p(3)) AS uuid)" : harness.p(3)), NULL, 'nick')",

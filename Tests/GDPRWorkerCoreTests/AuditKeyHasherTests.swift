@@ -8,8 +8,9 @@ struct AuditKeyHasherTests {
     func knownAnswer() throws {
         // printf 'default/alice@example.com' | openssl dgst -sha256 -hmac 'secret'
         let hasher = AuditKeyHasher(secret: Data("secret".utf8))
-        #expect(hasher.hash(try CustomerKey("alice@example.com"), tenant: .default)
-            == "fff31f1ec83af98a6f51a4ded0c225473e0859cef29e8e253b2fbdd8d60a254c")
+        #expect(
+            hasher.hash(try CustomerKey("alice@example.com"), tenant: .default)
+                == "fff31f1ec83af98a6f51a4ded0c225473e0859cef29e8e253b2fbdd8d60a254c")
     }
 
     @Test("one hasher gives the same answers however often and from however many threads it is used")
@@ -25,8 +26,9 @@ struct AuditKeyHasherTests {
             return await group.reduce(into: []) { $0.append($1) }
         }
         for round in rounds { #expect(round == expected) }
-        #expect(hasher.hash(try CustomerKey("alice@example.com"), tenant: .default)
-            == "fff31f1ec83af98a6f51a4ded0c225473e0859cef29e8e253b2fbdd8d60a254c")
+        #expect(
+            hasher.hash(try CustomerKey("alice@example.com"), tenant: .default)
+                == "fff31f1ec83af98a6f51a4ded0c225473e0859cef29e8e253b2fbdd8d60a254c")
     }
 
     @Test("tenants and secrets separate hashes of the same key")
@@ -34,7 +36,9 @@ struct AuditKeyHasherTests {
         let key = try CustomerKey("alice@example.com")
         let hasher = AuditKeyHasher(secret: Data("secret".utf8))
         #expect(hasher.hash(key, tenant: .default) != hasher.hash(key, tenant: try Tenant("acme")))
-        #expect(hasher.hash(key, tenant: .default) != AuditKeyHasher(secret: Data("other".utf8)).hash(key, tenant: .default))
+        #expect(
+            hasher.hash(key, tenant: .default) != AuditKeyHasher(secret: Data("other".utf8)).hash(key, tenant: .default)
+        )
     }
 
     @Test("generated secrets are 256 random bits")

@@ -4,9 +4,12 @@ import Testing
 
 @Suite("Input validation")
 struct InputValidationTests {
-    @Test("customer keys: empty, too long and control characters are refused", arguments: [
-        "", String(repeating: "k", count: 257), String(repeating: "é", count: 129), "a\nb", "tab\there", "nul\u{0}", "del\u{7f}", "c1\u{85}",
-    ])
+    @Test(
+        "customer keys: empty, too long and control characters are refused",
+        arguments: [
+            "", String(repeating: "k", count: 257), String(repeating: "é", count: 129), "a\nb", "tab\there", "nul\u{0}",
+            "del\u{7f}", "c1\u{85}",
+        ])
     func refusedKeys(_ key: String) {
         #expect(throws: InputError.self) { try CustomerKey(key) }
         do {
@@ -17,10 +20,13 @@ struct InputValidationTests {
         }
     }
 
-    @Test("customer keys that look like SQL, unicode and the longest are accepted literally", arguments: [
-        "'; DROP TABLE customers; --", "Ωmega-客户-🔑", String(repeating: "k", count: 256), String(repeating: "é", count: 128),
-        "d9528030-509c-4e0f-b585-7168f1e9feca",
-    ])
+    @Test(
+        "customer keys that look like SQL, unicode and the longest are accepted literally",
+        arguments: [
+            "'; DROP TABLE customers; --", "Ωmega-客户-🔑", String(repeating: "k", count: 256),
+            String(repeating: "é", count: 128),
+            "d9528030-509c-4e0f-b585-7168f1e9feca",
+        ])
     func acceptedKeys(_ key: String) throws {
         #expect(try CustomerKey(key).rawValue == key)
     }
@@ -32,11 +38,14 @@ struct InputValidationTests {
         #expect(!String(reflecting: key).contains("alice"))
     }
 
-    @Test("jids: only the canonical UUID form is accepted", arguments: [
-        "", "abc", "d9528030509c4e0fb5857168f1e9feca", "{d9528030-509c-4e0f-b585-7168f1e9feca}",
-        "d9528030-509c-4e0f-b585-7168f1e9fecaa", "g9528030-509c-4e0f-b585-7168f1e9feca", "1 OR 1=1",
-        "d9528030-509c-4e0f-b585_7168f1e9feca", "d9528030-509c-4e0f-b5857-168f1e9feca", "d9528030-509c-4e0f-b585-7168f1e9fec\u{e9}",
-    ])
+    @Test(
+        "jids: only the canonical UUID form is accepted",
+        arguments: [
+            "", "abc", "d9528030509c4e0fb5857168f1e9feca", "{d9528030-509c-4e0f-b585-7168f1e9feca}",
+            "d9528030-509c-4e0f-b585-7168f1e9fecaa", "g9528030-509c-4e0f-b585-7168f1e9feca", "1 OR 1=1",
+            "d9528030-509c-4e0f-b585_7168f1e9feca", "d9528030-509c-4e0f-b5857-168f1e9feca",
+            "d9528030-509c-4e0f-b585-7168f1e9fec\u{e9}",
+        ])
     func malformedJobIDs(_ text: String) {
         #expect(throws: InputError.self) { try JobID(parsing: text) }
     }
@@ -73,7 +82,9 @@ struct InputValidationTests {
         #expect(try Tenant(name).name == name)
     }
 
-    @Test("invalid tenants", arguments: ["", "-acme", "acme corp", "acme/eu", String(repeating: "a", count: 65), "ténant"])
+    @Test(
+        "invalid tenants",
+        arguments: ["", "-acme", "acme corp", "acme/eu", String(repeating: "a", count: 65), "ténant"])
     func invalidTenants(_ name: String) {
         #expect(throws: InputError.self) { try Tenant(name) }
     }

@@ -8,8 +8,10 @@ struct JobStatusReportTests {
 
     func job(state: JobState = .pending, attempts: Int = 0, kind: JobKind = .remove) throws -> Job {
         Job(
-            jid: try JobID(parsing: "d9528030-509c-4e0f-b585-7168f1e9feca"), tenant: .default, kind: kind, mode: .anonymise,
-            state: state, attempts: attempts, maxAttempts: 20, createdAt: created, legalDueAt: created.addingTimeInterval(30 * 86_400),
+            jid: try JobID(parsing: "d9528030-509c-4e0f-b585-7168f1e9feca"), tenant: .default, kind: kind,
+            mode: .anonymise,
+            state: state, attempts: attempts, maxAttempts: 20, createdAt: created,
+            legalDueAt: created.addingTimeInterval(30 * 86_400),
             runAt: created, startedAt: nil, finishedAt: nil, lastError: nil, result: nil)
     }
 
@@ -46,12 +48,16 @@ struct JobStatusReportTests {
     @Test("phases of running, retrying and finished jobs")
     func otherPhases() throws {
         let later = created.addingTimeInterval(6 * 86_400)
-        #expect(JobStatusReport(job: try job(state: .running, attempts: 1), now: later, cutoff: ArchiveCutoff()).phase == .running)
+        #expect(
+            JobStatusReport(job: try job(state: .running, attempts: 1), now: later, cutoff: ArchiveCutoff()).phase
+                == .running)
         #expect(JobStatusReport(job: try job(attempts: 2), now: later, cutoff: ArchiveCutoff()).phase == .retrying)
         let done = JobStatusReport(job: try job(state: .done, attempts: 1), now: later, cutoff: ArchiveCutoff())
         #expect(done.status == .done)
         #expect(done.phase == .done)
-        #expect(JobStatusReport(job: try job(state: .failed, attempts: 20), now: later, cutoff: ArchiveCutoff()).status == .failed)
+        #expect(
+            JobStatusReport(job: try job(state: .failed, attempts: 20), now: later, cutoff: ArchiveCutoff()).status
+                == .failed)
     }
 
     @Test("not found is exactly the contract's shape")

@@ -12,17 +12,21 @@ struct TimestampTests {
         #expect(Timestamp.format(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00.000Z")
     }
 
-    @Test("parses what both engines print", arguments: [
-        ("2026-11-22T09:46:33.406Z", 1_795_340_793.406), ("2026-11-22 09:46:33.406+00", 1_795_340_793.406),
-        ("2026-11-22 10:46:33.406+01:00", 1_795_340_793.406), ("2026-11-22 09:46:33+00", 1_795_340_793),
-        ("2026-11-22T09:46:33.406123Z", 1_795_340_793.406123), ("2000-02-29 00:00:00", 951_782_400),
-    ])
+    @Test(
+        "parses what both engines print",
+        arguments: [
+            ("2026-11-22T09:46:33.406Z", 1_795_340_793.406), ("2026-11-22 09:46:33.406+00", 1_795_340_793.406),
+            ("2026-11-22 10:46:33.406+01:00", 1_795_340_793.406), ("2026-11-22 09:46:33+00", 1_795_340_793),
+            ("2026-11-22T09:46:33.406123Z", 1_795_340_793.406123), ("2000-02-29 00:00:00", 951_782_400),
+        ])
     func parses(_ text: String, _ seconds: Double) throws {
         let date = try #require(Timestamp.parse(text))
         #expect(abs(date.timeIntervalSince1970 - seconds) < 0.000_001)
     }
 
-    @Test("refuses what is not a timestamp", arguments: ["", "2026-11-22", "2026-13-01T00:00:00Z", "yesterday", "2026-11-22T09:46:33.4Q"])
+    @Test(
+        "refuses what is not a timestamp",
+        arguments: ["", "2026-11-22", "2026-13-01T00:00:00Z", "yesterday", "2026-11-22T09:46:33.4Q"])
     func refuses(_ text: String) {
         #expect(Timestamp.parse(text) == nil)
     }

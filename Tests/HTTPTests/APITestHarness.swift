@@ -15,7 +15,11 @@ struct APITestHarness {
     let store: any JobStore
     let acmeKey: APIKey
     let globexKey: APIKey
-    let exports = ExportStore(configuration: .init(directory: FileManager.default.temporaryDirectory.appending(path: "gw-exports-\(UUID().uuidString.prefix(8))").path))
+    let exports = ExportStore(
+        configuration: .init(
+            directory: FileManager.default.temporaryDirectory.appending(
+                path: "gw-exports-\(UUID().uuidString.prefix(8))"
+            ).path))
 
     init(_ engine: DatabaseEngine) throws {
         database = try TestDatabase(engine)
@@ -40,7 +44,8 @@ struct APITestHarness {
         logger.logLevel = .critical
         return APIServer.makeApplication(
             configuration: .init(archiveDelay: archiveDelay, apiKeyCacheTTL: .zero),
-            database: BlockingConnectionPool(store: store, size: 2, failFastWindow: .zero), exports: exports, registry: PrometheusCollectorRegistry(),
+            database: BlockingConnectionPool(store: store, size: 2, failFastWindow: .zero), exports: exports,
+            registry: PrometheusCollectorRegistry(),
             logger: logger)
     }
 

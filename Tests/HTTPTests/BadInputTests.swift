@@ -12,18 +12,20 @@ import Testing
 struct BadInputTests {
     let removePath = "/api/v2/event-data/create-remove-customer-job"
 
-    @Test("invalid customer keys, modes and query strings are 400s that never echo the key", arguments: [
-        ("", "invalid_customer_key"),
-        ("?customerKey=", "invalid_customer_key"),
-        ("?customerKey=\(String(repeating: "k", count: 257))", "invalid_customer_key"),
-        ("?customerKey=\(String(repeating: "%C3%A9", count: 129))", "invalid_customer_key"),
-        ("?customerKey=secret%07key", "invalid_customer_key"),
-        ("?customerKey=secret%0Akey", "invalid_customer_key"),
-        ("?customerKey=secret%zzkey", "invalid_argument"),
-        ("?customerKey=secret%E2%82key", "invalid_argument"),
-        ("?customerKey=secretkey&customerKey=other", "invalid_argument"),
-        ("?customerKey=secretkey&mode=shred", "invalid_mode"),
-    ])
+    @Test(
+        "invalid customer keys, modes and query strings are 400s that never echo the key",
+        arguments: [
+            ("", "invalid_customer_key"),
+            ("?customerKey=", "invalid_customer_key"),
+            ("?customerKey=\(String(repeating: "k", count: 257))", "invalid_customer_key"),
+            ("?customerKey=\(String(repeating: "%C3%A9", count: 129))", "invalid_customer_key"),
+            ("?customerKey=secret%07key", "invalid_customer_key"),
+            ("?customerKey=secret%0Akey", "invalid_customer_key"),
+            ("?customerKey=secret%zzkey", "invalid_argument"),
+            ("?customerKey=secret%E2%82key", "invalid_argument"),
+            ("?customerKey=secretkey&customerKey=other", "invalid_argument"),
+            ("?customerKey=secretkey&mode=shred", "invalid_mode"),
+        ])
     func invalidInput(_ query: String, _ code: String) async throws {
         let harness = try APITestHarness(.sqlite)
         try await harness.test { client in
@@ -33,14 +35,20 @@ struct BadInputTests {
             #expect((response.json["message"] as? String)?.isEmpty == false)
             #expect(!response.text.contains("secret"))
         }
-        #expect(try harness.database.withConnection { try $0.database.queryFirst("SELECT count(*) AS n FROM gdpr_jobs")?.int("n") } == 0)
+        #expect(
+            try harness.database.withConnection {
+                try $0.database.queryFirst("SELECT count(*) AS n FROM gdpr_jobs")?.int("n")
+            } == 0)
     }
 
-    @Test("malformed jids are 400s", arguments: ["", "?jid=", "?jid=nope", "?jid=d9528030509c4e0fb5857168f1e9feca", "?jid=%zz"])
+    @Test(
+        "malformed jids are 400s",
+        arguments: ["", "?jid=", "?jid=nope", "?jid=d9528030509c4e0fb5857168f1e9feca", "?jid=%zz"])
     func malformedJobID(_ query: String) async throws {
         let harness = try APITestHarness(.sqlite)
         try await harness.test { client in
-            let response = try await client.execute(uri: "/api/v2/event-data/job-status" + query, method: .get, headers: harness.acme)
+            let response = try await client.execute(
+                uri: "/api/v2/event-data/job-status" + query, method: .get, headers: harness.acme)
             #expect(response.status == .badRequest)
             #expect(["invalid_jid", "invalid_argument"].contains(response.json["code"] as? String))
         }
@@ -55,9 +63,11 @@ struct BadInputTests {
             #expect(missing.status == .unauthorized)
             #expect(missing.json["code"] as? String == "unauthorized")
             #expect(missing.headers[.wwwAuthenticate] == "Api-Key")
-            let wrong = try await client.execute(uri: uri, method: .post, headers: [HTTPField.Name("Api-Key")!: "gwk_0000_nope"])
+            let wrong = try await client.execute(
+                uri: uri, method: .post, headers: [HTTPField.Name("Api-Key")!: "gwk_0000_nope"])
             #expect(wrong.status == .unauthorized)
-            let huge = try await client.execute(uri: uri, method: .post, headers: [HTTPField.Name("Api-Key")!: String(repeating: "x", count: 5000)])
+            let huge = try await client.execute(
+                uri: uri, method: .post, headers: [HTTPField.Name("Api-Key")!: String(repeating: "x", count: 5000)])
             #expect(huge.status == .unauthorized)
             #expect(try await client.execute(uri: uri, method: .post, headers: harness.acme).status == .ok)
             _ = try harness.database.withConnection { try $0.revokeAPIKey(id: harness.acmeKey.id, now: nil) }
@@ -69,13 +79,16 @@ struct BadInputTests {
     func routing() async throws {
         let harness = try APITestHarness(.sqlite)
         try await harness.test { client in
-            let wrongMethod = try await client.execute(uri: "\(removePath)?customerKey=k", method: .get, headers: harness.acme)
+            let wrongMethod = try await client.execute(
+                uri: "\(removePath)?customerKey=k", method: .get, headers: harness.acme)
             #expect(wrongMethod.status == .methodNotAllowed)
             #expect(wrongMethod.headers[.allow] == "POST")
             #expect(wrongMethod.json["code"] as? String == "method_not_allowed")
-            let delete = try await client.execute(uri: "/api/v2/event-data/job-status", method: .delete, headers: harness.acme)
+            let delete = try await client.execute(
+                uri: "/api/v2/event-data/job-status", method: .delete, headers: harness.acme)
             #expect(delete.status == .methodNotAllowed)
-            let unknown = try await client.execute(uri: "/api/v2/event-data/purge-everything", method: .post, headers: harness.acme)
+            let unknown = try await client.execute(
+                uri: "/api/v2/event-data/purge-everything", method: .post, headers: harness.acme)
             #expect(unknown.status == .notFound)
             #expect(unknown.json["code"] as? String == "not_found")
         }
@@ -86,12 +99,18 @@ struct BadInputTests {
         let harness = try APITestHarness(.sqlite)
         try await harness.test { client in
             let body = ByteBuffer(repeating: UInt8(ascii: "x"), count: 100_000)
-            let response = try await client.execute(uri: "\(removePath)?customerKey=k", method: .post, headers: harness.acme, body: body)
+            let response = try await client.execute(
+                uri: "\(removePath)?customerKey=k", method: .post, headers: harness.acme, body: body)
             #expect(response.status == .contentTooLarge)
             #expect(response.json["code"] as? String == "body_too_large")
-            let small = try await client.execute(uri: "\(removePath)?customerKey=k", method: .post, headers: harness.acme, body: ByteBuffer(string: "{}"))
+            let small = try await client.execute(
+                uri: "\(removePath)?customerKey=k", method: .post, headers: harness.acme, body: ByteBuffer(string: "{}")
+            )
             #expect(small.status == .ok)
         }
-        #expect(try harness.database.withConnection { try $0.database.queryFirst("SELECT count(*) AS n FROM gdpr_jobs")?.int("n") } == 1)
+        #expect(
+            try harness.database.withConnection {
+                try $0.database.queryFirst("SELECT count(*) AS n FROM gdpr_jobs")?.int("n")
+            } == 1)
     }
 }

@@ -11,11 +11,15 @@ struct JobRoutesTests {
     let exportPath = "/api/v2/event-data/create-export-customer-job"
     let statusPath = "/api/v2/event-data/job-status"
 
-    @Test("create-remove-customer-job answers {jid, status: started} and stores the job for the key's tenant", arguments: TestDatabase.engines)
+    @Test(
+        "create-remove-customer-job answers {jid, status: started} and stores the job for the key's tenant",
+        arguments: TestDatabase.engines)
     func createRemove(_ engine: DatabaseEngine) async throws {
         let harness = try APITestHarness(engine)
         try await harness.test { client in
-            let response = try await client.execute(uri: "\(removePath)?customerKey=d9528030-509c-4e0f-b585-7168f1e9feca&mode=delete", method: .post, headers: harness.acme)
+            let response = try await client.execute(
+                uri: "\(removePath)?customerKey=d9528030-509c-4e0f-b585-7168f1e9feca&mode=delete", method: .post,
+                headers: harness.acme)
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/json")
             let json = response.json
@@ -36,30 +40,38 @@ struct JobRoutesTests {
             let uri = "\(removePath)?customerKey=alice%40example.com"
             let first = try await client.execute(uri: uri, method: .post, headers: harness.acme).json["jid"] as? String
             let second = try await client.execute(uri: uri, method: .post, headers: harness.acme).json["jid"] as? String
-            let otherTenant = try await client.execute(uri: uri, method: .post, headers: harness.globex).json["jid"] as? String
+            let otherTenant =
+                try await client.execute(uri: uri, method: .post, headers: harness.globex).json["jid"] as? String
             #expect(first != nil)
             #expect(first == second)
             #expect(otherTenant != first)
         }
-        #expect(try harness.database.withConnection { try $0.database.queryFirst("SELECT count(*) AS n FROM gdpr_jobs")?.int("n") } == 2)
+        #expect(
+            try harness.database.withConnection {
+                try $0.database.queryFirst("SELECT count(*) AS n FROM gdpr_jobs")?.int("n")
+            } == 2)
     }
 
     @Test("create-export-customer-job has the same shape", arguments: TestDatabase.engines)
     func createExport(_ engine: DatabaseEngine) async throws {
         let harness = try APITestHarness(engine)
         try await harness.test { client in
-            let response = try await client.execute(uri: "\(exportPath)?customerKey=k-1", method: .post, headers: harness.acme)
+            let response = try await client.execute(
+                uri: "\(exportPath)?customerKey=k-1", method: .post, headers: harness.acme)
             #expect(response.status == .ok)
             let jid = try JobID(parsing: try #require(response.json["jid"] as? String))
             #expect(try harness.database.withConnection { try $0.job(jid, tenant: nil)?.kind } == .export)
         }
     }
 
-    @Test("job-status: started with details; unknown and other tenants' jobs are the contract's 404", arguments: TestDatabase.engines)
+    @Test(
+        "job-status: started with details; unknown and other tenants' jobs are the contract's 404",
+        arguments: TestDatabase.engines)
     func status(_ engine: DatabaseEngine) async throws {
         let harness = try APITestHarness(engine)
         try await harness.test { client in
-            let created = try await client.execute(uri: "\(removePath)?customerKey=bob", method: .post, headers: harness.acme)
+            let created = try await client.execute(
+                uri: "\(removePath)?customerKey=bob", method: .post, headers: harness.acme)
             let jid = try #require(created.json["jid"] as? String)
             let status = try await client.execute(uri: "\(statusPath)?jid=\(jid)", method: .get, headers: harness.acme)
             #expect(status.status == .ok)
@@ -72,12 +84,14 @@ struct JobRoutesTests {
             #expect(json["attempts"] as? Int == 0)
             #expect(!status.text.contains("bob"))
 
-            let foreign = try await client.execute(uri: "\(statusPath)?jid=\(jid)", method: .get, headers: harness.globex)
+            let foreign = try await client.execute(
+                uri: "\(statusPath)?jid=\(jid)", method: .get, headers: harness.globex)
             #expect(foreign.status == .notFound)
             #expect(foreign.text == #"{"jid":"\#(jid)","status":"not_found"}"#)
 
             let unknown = "d9528030-509c-4e0f-b585-7168f1e9feca"
-            let missing = try await client.execute(uri: "\(statusPath)?jid=\(unknown)", method: .get, headers: harness.acme)
+            let missing = try await client.execute(
+                uri: "\(statusPath)?jid=\(unknown)", method: .get, headers: harness.acme)
             #expect(missing.status == .notFound)
             #expect(missing.text == #"{"jid":"\#(unknown)","status":"not_found"}"#)
         }
@@ -87,18 +101,25 @@ struct JobRoutesTests {
     func doneJob(_ engine: DatabaseEngine) async throws {
         let harness = try APITestHarness(engine)
         let jid = try harness.database.withConnection { connection in
-            let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("carol"), tenant: try Tenant("acme"))).jid
-            let claimed = try connection.claim(ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
+            let jid = try connection.enqueue(
+                EnqueueRequest(customerKey: try CustomerKey("carol"), tenant: try Tenant("acme"))
+            ).jid
+            let claimed = try connection.claim(
+                ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
             try connection.database.transaction {
                 _ = try connection.holdLeases([jid], worker: "w", lease: .seconds(60), now: nil)
-                let result = JobResult(keys: 3, tables: [.init(table: "customers", method: "anonymise", rows: 1, fields: 5)])
-                _ = try connection.complete([JobCompletion(job: claimed[0], keyHash: "h", result: result, startedAt: Date())], worker: "w", now: nil)
+                let result = JobResult(
+                    keys: 3, tables: [.init(table: "customers", method: "anonymise", rows: 1, fields: 5)])
+                _ = try connection.complete(
+                    [JobCompletion(job: claimed[0], keyHash: "h", result: result, startedAt: Date())], worker: "w",
+                    now: nil)
             }
             return jid
         }
         try await harness.test { client in
             for _ in 0..<2 {
-                let response = try await client.execute(uri: "\(statusPath)?jid=\(jid)", method: .get, headers: harness.acme)
+                let response = try await client.execute(
+                    uri: "\(statusPath)?jid=\(jid)", method: .get, headers: harness.acme)
                 let json = response.json
                 #expect(json["status"] as? String == "done")
                 #expect(json["phase"] as? String == "done")
@@ -111,35 +132,46 @@ struct JobRoutesTests {
         }
     }
 
-    @Test("retry-job puts a failed job back under its jid; a job not failed is 409, another tenant's or an unknown one 404",
-          arguments: TestDatabase.engines)
+    @Test(
+        "retry-job puts a failed job back under its jid; a job not failed is 409, another tenant's or an unknown one 404",
+        arguments: TestDatabase.engines)
     func retry(_ engine: DatabaseEngine) async throws {
         let harness = try APITestHarness(engine)
         let retryPath = "/api/v2/event-data/retry-job"
         let (failed, pending) = try harness.database.withConnection { connection in
-            let failed = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("fails"), tenant: try Tenant("acme"))).jid
-            let claimed = try connection.claim(ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
+            let failed = try connection.enqueue(
+                EnqueueRequest(customerKey: try CustomerKey("fails"), tenant: try Tenant("acme"))
+            ).jid
+            let claimed = try connection.claim(
+                ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
             #expect(try connection.fail(try #require(claimed.first), worker: "w", reason: "data_map: test", now: nil))
-            let pending = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("waits"), tenant: try Tenant("acme"))).jid
+            let pending = try connection.enqueue(
+                EnqueueRequest(customerKey: try CustomerKey("waits"), tenant: try Tenant("acme"))
+            ).jid
             return (failed, pending)
         }
         try await harness.test { client in
-            let otherTenant = try await client.execute(uri: "\(retryPath)?jid=\(failed)", method: .post, headers: harness.globex)
+            let otherTenant = try await client.execute(
+                uri: "\(retryPath)?jid=\(failed)", method: .post, headers: harness.globex)
             #expect(otherTenant.status == .notFound)
-            let retried = try await client.execute(uri: "\(retryPath)?jid=\(failed)", method: .post, headers: harness.acme)
+            let retried = try await client.execute(
+                uri: "\(retryPath)?jid=\(failed)", method: .post, headers: harness.acme)
             #expect(retried.status == .ok)
             #expect(retried.json["status"] as? String == "started")
             #expect(retried.json["jid"] as? String == failed.description)
-            let status = try await client.execute(uri: "\(statusPath)?jid=\(failed)", method: .get, headers: harness.acme)
+            let status = try await client.execute(
+                uri: "\(statusPath)?jid=\(failed)", method: .get, headers: harness.acme)
             #expect(status.json["status"] as? String == "started")
             #expect((status.json["reason"] as? String)?.hasPrefix("operator_retry: data_map: test") == true)
             #expect(status.json["attempts"] as? Int == 0)
             for jid in [failed, pending] {
-                let again = try await client.execute(uri: "\(retryPath)?jid=\(jid)", method: .post, headers: harness.acme)
+                let again = try await client.execute(
+                    uri: "\(retryPath)?jid=\(jid)", method: .post, headers: harness.acme)
                 #expect(again.status == .conflict)
                 #expect(again.json["code"] as? String == "job_not_failed")
             }
-            let unknown = try await client.execute(uri: "\(retryPath)?jid=\(UUID())", method: .post, headers: harness.acme)
+            let unknown = try await client.execute(
+                uri: "\(retryPath)?jid=\(UUID())", method: .post, headers: harness.acme)
             #expect(unknown.status == .notFound)
             #expect(unknown.json["status"] as? String == "not_found")
             let malformed = try await client.execute(uri: "\(retryPath)?jid=nope", method: .post, headers: harness.acme)

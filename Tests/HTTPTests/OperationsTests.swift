@@ -1,9 +1,9 @@
 import Foundation
 import GDPRWorkerCore
 import GDPRWorkerHTTP
-import GDPRWorkerSchema
 import GDPRWorkerPostgres
 import GDPRWorkerSQLite
+import GDPRWorkerSchema
 import GDPRWorkerTestSupport
 import Hummingbird
 import HummingbirdTesting
@@ -41,13 +41,16 @@ struct OperationsTests {
 
     @Test("SQLite: an unreachable database is a 503 with Retry-After, and service resumes once it is back")
     func sqliteOutage() async throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "gw-outage-\(UUID().uuidString.prefix(8))")
+        let directory = FileManager.default.temporaryDirectory.appending(
+            path: "gw-outage-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = SQLiteJobStore(path: directory.appending(path: "q.sqlite3").path)
         let key = APIKey.generate()
         let harness = APITestHarness(database: try TestDatabase(.sqlite), store: store, acmeKey: key)
         try await harness.test { client in
-            let down = try await client.execute(uri: "/api/v2/event-data/create-remove-customer-job?customerKey=k", method: .post, headers: harness.acme)
+            let down = try await client.execute(
+                uri: "/api/v2/event-data/create-remove-customer-job?customerKey=k", method: .post, headers: harness.acme
+            )
             #expect(down.status == .serviceUnavailable)
             #expect(down.json["code"] as? String == "database_unavailable")
             #expect(down.headers[.retryAfter] == "5")
@@ -60,7 +63,9 @@ struct OperationsTests {
             _ = try connection.migrate()
             try connection.insertAPIKey(key, tenant: try Tenant("acme"), name: nil)
             connection.database.close()
-            let up = try await client.execute(uri: "/api/v2/event-data/create-remove-customer-job?customerKey=k", method: .post, headers: harness.acme)
+            let up = try await client.execute(
+                uri: "/api/v2/event-data/create-remove-customer-job?customerKey=k", method: .post, headers: harness.acme
+            )
             #expect(up.status == .ok)
         }
     }
@@ -71,7 +76,11 @@ struct OperationsTests {
         let server = try DedicatedPostgres()
         let store = try server.migratedStore()
         let key = APIKey.generate()
-        try { let connection = try store.connect(); try connection.insertAPIKey(key, tenant: try Tenant("acme"), name: nil); connection.database.close() }()
+        try {
+            let connection = try store.connect()
+            try connection.insertAPIKey(key, tenant: try Tenant("acme"), name: nil)
+            connection.database.close()
+        }()
         let harness = APITestHarness(database: try TestDatabase(.sqlite), store: store, acmeKey: key)
         try await harness.test { client in
             let uri = "/api/v2/event-data/create-remove-customer-job?customerKey=k"

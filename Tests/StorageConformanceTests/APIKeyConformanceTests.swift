@@ -7,7 +7,9 @@ import Testing
 
 @Suite("Storage conformance: API keys and queue statistics")
 struct APIKeyConformanceTests {
-    @Test("a key is stored only as a hash, resolves to its tenant, and stops resolving once revoked", arguments: TestDatabase.engines)
+    @Test(
+        "a key is stored only as a hash, resolves to its tenant, and stops resolving once revoked",
+        arguments: TestDatabase.engines)
     func lifecycle(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
@@ -18,10 +20,13 @@ struct APIKeyConformanceTests {
             #expect(try connection.tenant(forAPIKeyHash: APIKey.hash(token: key.token + "x")) == nil)
             let stored = try connection.database.query("SELECT * FROM gdpr_api_keys", [])
             #expect(stored.count == 1)
-            #expect(stored.allSatisfy { row in row.values.allSatisfy { value in
-                if case .text(let text) = value { return !text.contains(key.secret) }
-                return true
-            } })
+            #expect(
+                stored.allSatisfy { row in
+                    row.values.allSatisfy { value in
+                        if case .text(let text) = value { return !text.contains(key.secret) }
+                        return true
+                    }
+                })
             let listed = try connection.apiKeys()
             #expect(listed.map(\.id) == [key.id])
             #expect(listed.first?.name == "support portal")
@@ -33,7 +38,9 @@ struct APIKeyConformanceTests {
         }
     }
 
-    @Test("statistics split the queue into waiting, eligible, running, at risk and failed", arguments: TestDatabase.engines)
+    @Test(
+        "statistics split the queue into waiting, eligible, running, at risk and failed",
+        arguments: TestDatabase.engines)
     func statistics(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
@@ -43,7 +50,8 @@ struct APIKeyConformanceTests {
             let recent = now.addingTimeInterval(-10 * 86_400)
             for (key, created) in [("overdue", old), ("eligible", recent)] {
                 try connection.database.execute(
-                    "INSERT INTO gdpr_jobs (customer_key, created_at) VALUES ('\(key)', \(placeholder))", [.timestamp(created)])
+                    "INSERT INTO gdpr_jobs (customer_key, created_at) VALUES ('\(key)', \(placeholder))",
+                    [.timestamp(created)])
             }
             _ = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("fresh-1")))
             _ = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("fresh-2")))
@@ -55,7 +63,8 @@ struct APIKeyConformanceTests {
             #expect(statistics.pastLegalDue == 1)
             #expect(statistics.nearLegalDue == 0)
             #expect(abs(statistics.oldestEligibleAge - 40 * 86_400) < 60)
-            let claimed = try connection.claim(ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: cutoff, now: nil))
+            let claimed = try connection.claim(
+                ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: cutoff, now: nil))
             _ = try connection.fail(claimed[0], worker: "w", reason: "data_map: test", now: nil)
             statistics = try connection.statistics(cutoff: cutoff, now: now.addingTimeInterval(1))
             #expect(statistics.eligible == 1)

@@ -8,7 +8,9 @@ struct ArchiveCutoffConformanceTests {
     /// `ArchiveCutoff` answers for the status report and the CLI; each engine's SQL answers for
     /// claims and statistics. They are separate homes of one rule, so this holds them together:
     /// on either side of the delay, with and without a watermark before or after the creation.
-    @Test("claims and statistics release a remove job exactly when ArchiveCutoff says it may run", arguments: TestDatabase.engines)
+    @Test(
+        "claims and statistics release a remove job exactly when ArchiveCutoff says it may run",
+        arguments: TestDatabase.engines)
     func agreesWithArchiveCutoff(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
@@ -22,14 +24,19 @@ struct ArchiveCutoffConformanceTests {
                 for requiresWatermark in [false, true] {
                     for offset in [-86_400.0, -1, 1, 86_400] {
                         let now = created.addingTimeInterval(delay.seconds + offset)
-                        let cutoff = ArchiveCutoff(delay: delay, requiresWatermark: requiresWatermark, watermark: watermark)
+                        let cutoff = ArchiveCutoff(
+                            delay: delay, requiresWatermark: requiresWatermark, watermark: watermark)
                         let expected = cutoff.isEligible(createdAt: created, now: now)
                         let statistics = try connection.statistics(cutoff: cutoff, now: now)
-                        #expect(statistics.eligible == (expected ? 1 : 0), "statistics: watermark \(String(describing: watermark)), \(offset) s")
+                        #expect(
+                            statistics.eligible == (expected ? 1 : 0),
+                            "statistics: watermark \(String(describing: watermark)), \(offset) s")
                         #expect(statistics.waitingForArchive == (expected ? 0 : 1))
                         let claimed = try connection.claim(
                             ClaimRequest(worker: "host/1/w0", limit: 1, lease: .seconds(60), cutoff: cutoff, now: now))
-                        #expect(claimed.map(\.jid) == (expected ? [jid] : []), "claim: watermark \(String(describing: watermark)), \(offset) s")
+                        #expect(
+                            claimed.map(\.jid) == (expected ? [jid] : []),
+                            "claim: watermark \(String(describing: watermark)), \(offset) s")
                         _ = try connection.release(claimed.map(\.jid), worker: "host/1/w0")
                         checked += expected ? 1 : 0
                     }

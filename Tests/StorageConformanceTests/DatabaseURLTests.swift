@@ -9,7 +9,8 @@ struct DatabaseURLTests {
 
     @Test("a PostgreSQL URL becomes libpq keywords")
     func postgres() throws {
-        let store = try Self.drivers.makeStore(url: "postgres://app:s%40cret@db.internal:6432/shop?sslmode=require&application_name=eraser")
+        let store = try Self.drivers.makeStore(
+            url: "postgres://app:s%40cret@db.internal:6432/shop?sslmode=require&application_name=eraser")
         let parameters = try #require(store as? PostgresJobStore).parameters
         #expect(parameters["host"] == "db.internal")
         #expect(parameters["port"] == "6432")
@@ -30,23 +31,31 @@ struct DatabaseURLTests {
 
     @Test("lock and statement timeouts reach the PostgreSQL session; unset ones keep the driver's defaults")
     func settings() throws {
-        let store = try Self.drivers.makeStore(url: "postgres://localhost/shop", settings: StoreSettings(lockTimeout: .seconds(2)))
+        let store = try Self.drivers.makeStore(
+            url: "postgres://localhost/shop", settings: StoreSettings(lockTimeout: .seconds(2)))
         let session = try #require(store as? PostgresJobStore).session
         #expect(session.lockTimeout == .seconds(2))
         #expect(session.statementTimeout == PostgresSessionSettings.defaultStatementTimeout)
     }
 
-    @Test("SQLite paths", arguments: [("sqlite:gdpr.sqlite3", "gdpr.sqlite3"), ("sqlite:/var/lib/gdpr/q.db", "/var/lib/gdpr/q.db"), ("sqlite:///tmp/x.db", "/tmp/x.db")])
+    @Test(
+        "SQLite paths",
+        arguments: [
+            ("sqlite:gdpr.sqlite3", "gdpr.sqlite3"), ("sqlite:/var/lib/gdpr/q.db", "/var/lib/gdpr/q.db"),
+            ("sqlite:///tmp/x.db", "/tmp/x.db"),
+        ])
     func sqlite(_ text: String, _ path: String) throws {
         let store = try Self.drivers.makeStore(url: text)
         #expect(try #require(store as? SQLiteJobStore).path == path)
         #expect(store.engine == .sqlite)
     }
 
-    @Test("malformed URLs are refused without echoing them", arguments: [
-        "", "mysql://u:topsecret@h/db", "sqlite:", "sqlite::memory:", "postgres://u:topsecret@h:99999/db",
-        "postgres://u:topsecret@h/db?sslmod=require", "postgres://u:top secret@h/db", "topsecret",
-    ])
+    @Test(
+        "malformed URLs are refused without echoing them",
+        arguments: [
+            "", "mysql://u:topsecret@h/db", "sqlite:", "sqlite::memory:", "postgres://u:topsecret@h:99999/db",
+            "postgres://u:topsecret@h/db?sslmod=require", "postgres://u:top secret@h/db", "topsecret",
+        ])
     func malformed(_ text: String) {
         do {
             _ = try Self.drivers.makeStore(url: text)
@@ -69,6 +78,8 @@ struct DatabaseURLTests {
 
     @Test("the default is an SQLite file in the working directory")
     func defaultURL() throws {
-        #expect(try #require(try Self.drivers.makeStore(url: SQLiteDriver.defaultURL) as? SQLiteJobStore).path == "gdpr-worker.sqlite3")
+        #expect(
+            try #require(try Self.drivers.makeStore(url: SQLiteDriver.defaultURL) as? SQLiteJobStore).path
+                == "gdpr-worker.sqlite3")
     }
 }

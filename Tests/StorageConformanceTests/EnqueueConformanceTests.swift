@@ -17,7 +17,8 @@ struct EnqueueConformanceTests {
     func enqueueBySQL(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
-            let row = try #require(try connection.database.queryFirst(Self.sqlEnqueue(engine), ["d9528030-509c-4e0f-b585-7168f1e9feca"]))
+            let row = try #require(
+                try connection.database.queryFirst(Self.sqlEnqueue(engine), ["d9528030-509c-4e0f-b585-7168f1e9feca"]))
             let jid = try row.jobID()
             let job = try #require(try connection.job(jid, tenant: nil))
             #expect(job.tenant == .default)
@@ -33,22 +34,28 @@ struct EnqueueConformanceTests {
         }
     }
 
-    @Test("jids are UUIDv7: their first 48 bits are the creation time in Unix milliseconds", arguments: TestDatabase.engines)
+    @Test(
+        "jids are UUIDv7: their first 48 bits are the creation time in Unix milliseconds",
+        arguments: TestDatabase.engines)
     func timeOrderedJobIDs(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
             var jids: [JobID] = []
             for index in 0..<3 {
                 if index > 0 { Thread.sleep(forTimeInterval: 0.003) }
-                jids.append(try #require(try connection.database.queryFirst(Self.sqlEnqueue(engine), [.text("k-\(index)")])).jobID())
+                jids.append(
+                    try #require(try connection.database.queryFirst(Self.sqlEnqueue(engine), [.text("k-\(index)")]))
+                        .jobID())
             }
             for jid in jids {
                 let text = jid.description
                 #expect(Array(text)[14] == "7", "version nibble of \(text)")
                 #expect("89ab".contains(Array(text)[19]), "variant of \(text)")
                 let job = try #require(try connection.job(jid, tenant: nil))
-                let milliseconds = try #require(Int64(text.replacingOccurrences(of: "-", with: "").prefix(12), radix: 16))
-                #expect(abs(Double(milliseconds) / 1000 - job.createdAt.timeIntervalSince1970) < 0.002, "time of \(text)")
+                let milliseconds = try #require(
+                    Int64(text.replacingOccurrences(of: "-", with: "").prefix(12), radix: 16))
+                #expect(
+                    abs(Double(milliseconds) / 1000 - job.createdAt.timeIntervalSince1970) < 0.002, "time of \(text)")
             }
             // Made milliseconds apart, they sort in creation order, as text and as UUIDs.
             #expect(jids.map(\.description) == jids.map(\.description).sorted())
@@ -61,8 +68,9 @@ struct EnqueueConformanceTests {
         try database.withConnection { connection in
             let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("k-1"))).jid
             let placeholder = engine == .postgres ? "$1::uuid" : "?1"
-            let row = try #require(try connection.database.queryFirst(
-                "SELECT status, state FROM gdpr_job_status WHERE jid = \(placeholder)", [.text(jid.description)]))
+            let row = try #require(
+                try connection.database.queryFirst(
+                    "SELECT status, state FROM gdpr_job_status WHERE jid = \(placeholder)", [.text(jid.description)]))
             #expect(try row.string("status") == "started")
             #expect(try row.string("state") == "pending")
         }
@@ -88,16 +96,22 @@ struct EnqueueConformanceTests {
     func literalKeys(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
-            let keys = ["'; DROP TABLE customers; --", "Ωmega-客户-🔑", String(repeating: "é", count: 128), #"{"a","b"}"#, "NULL", "\\x00"]
+            let keys = [
+                "'; DROP TABLE customers; --", "Ωmega-客户-🔑", String(repeating: "é", count: 128), #"{"a","b"}"#, "NULL",
+                "\\x00",
+            ]
             for key in keys {
                 _ = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(key)))
             }
-            let claimed = try connection.claim(ClaimRequest(worker: "w", limit: 100, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
+            let claimed = try connection.claim(
+                ClaimRequest(
+                    worker: "w", limit: 100, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
             #expect(Set(claimed.map(\.customerKey.rawValue)) == Set(keys))
         }
     }
 
-    @Test("deduplication returns the pending job of the same tenant, kind, mode and key", arguments: TestDatabase.engines)
+    @Test(
+        "deduplication returns the pending job of the same tenant, kind, mode and key", arguments: TestDatabase.engines)
     func deduplication(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
@@ -108,7 +122,8 @@ struct EnqueueConformanceTests {
             #expect(second.deduplicated)
             #expect(second.jid == first.jid)
             let otherMode = try connection.enqueue(EnqueueRequest(customerKey: key, mode: .delete, deduplicate: true))
-            let otherTenant = try connection.enqueue(EnqueueRequest(customerKey: key, tenant: try Tenant("acme"), deduplicate: true))
+            let otherTenant = try connection.enqueue(
+                EnqueueRequest(customerKey: key, tenant: try Tenant("acme"), deduplicate: true))
             let undeduplicated = try connection.enqueue(EnqueueRequest(customerKey: key))
             #expect(Set([first.jid, otherMode.jid, otherTenant.jid, undeduplicated.jid]).count == 4)
         }

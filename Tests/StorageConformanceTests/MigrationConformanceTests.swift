@@ -51,7 +51,8 @@ struct MigrationConformanceTests {
             // The schema at version 2, with one done job audited the old way.
             #expect(try connection.migrate(through: 2).map(\.version) == [1, 2])
             let jid = "0190b0f0-0000-7000-8000-000000000001"
-            try connection.database.executeScript("""
+            try connection.database.executeScript(
+                """
                 INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker)
                 VALUES ('\(jid)', 'default', 'remove', 'delete', 'h', 1, 20, '2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z',
                         '2026-01-06T00:00:00.000Z', '2026-01-06T00:00:01.000Z', 'w');
@@ -60,12 +61,17 @@ struct MigrationConformanceTests {
             #expect(try connection.migrate(through: 3).map(\.version) == [3])
             _ = try connection.migrate()
             let job = try #require(try connection.job(try JobID(parsing: jid), tenant: nil))
-            #expect(job.result?.tables == [
-                .init(table: "customers", method: "delete", rows: 1, fields: 0), .init(table: "orders", method: "anonymise", rows: 3, fields: 6),
-            ])
-            #expect(try connection.database.queryFirst(
-                engine == .postgres ? "SELECT to_regclass('gdpr_audit_tables') IS NULL AS gone" : "SELECT count(*) = 0 AS gone FROM sqlite_master WHERE name = 'gdpr_audit_tables'"
-            )?.bool("gone") == true)
+            #expect(
+                job.result?.tables == [
+                    .init(table: "customers", method: "delete", rows: 1, fields: 0),
+                    .init(table: "orders", method: "anonymise", rows: 3, fields: 6),
+                ])
+            #expect(
+                try connection.database.queryFirst(
+                    engine == .postgres
+                        ? "SELECT to_regclass('gdpr_audit_tables') IS NULL AS gone"
+                        : "SELECT count(*) = 0 AS gone FROM sqlite_master WHERE name = 'gdpr_audit_tables'"
+                )?.bool("gone") == true)
         }
     }
 

@@ -7,24 +7,38 @@ import Testing
 struct QueueConformanceTests {
     let worker = "host/1/w0"
 
-    func claimRequest(limit: Int = 10, delay: Duration = .zero, lease: Duration = .seconds(60), clock: ManualClock? = nil, worker: String? = nil)
+    func claimRequest(
+        limit: Int = 10, delay: Duration = .zero, lease: Duration = .seconds(60), clock: ManualClock? = nil,
+        worker: String? = nil
+    )
         -> ClaimRequest
     {
-        ClaimRequest(worker: worker ?? self.worker, limit: limit, lease: lease, cutoff: ArchiveCutoff(delay: delay), now: clock?.now)
+        ClaimRequest(
+            worker: worker ?? self.worker, limit: limit, lease: lease, cutoff: ArchiveCutoff(delay: delay),
+            now: clock?.now)
     }
 
     func enqueue(_ connection: any JobStoreConnection, _ count: Int, prefix: String = "k") throws -> [JobID] {
-        try (0..<count).map { try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("\(prefix)-\($0)"))).jid }
+        try (0..<count).map {
+            try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("\(prefix)-\($0)"))).jid
+        }
     }
 
     func completion(_ job: ClaimedJob, rows: Int = 3) -> JobCompletion {
         JobCompletion(
             job: job, keyHash: "hmac-\(job.jid)",
-            result: JobResult(keys: 2, tables: [.init(table: "customers", method: "anonymise", rows: 1, fields: 4), .init(table: "orders", method: "keep", rows: rows, fields: 0)]),
+            result: JobResult(
+                keys: 2,
+                tables: [
+                    .init(table: "customers", method: "anonymise", rows: 1, fields: 4),
+                    .init(table: "orders", method: "keep", rows: rows, fields: 0),
+                ]),
             startedAt: Date())
     }
 
-    @Test("a job whose archive cutoff has not passed is not claimed; with the clock advanced, it is", arguments: TestDatabase.engines)
+    @Test(
+        "a job whose archive cutoff has not passed is not claimed; with the clock advanced, it is",
+        arguments: TestDatabase.engines)
     func cutoff(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
@@ -41,7 +55,9 @@ struct QueueConformanceTests {
         }
     }
 
-    @Test("claims take at most the limit, in creation order, and never the same job twice", arguments: TestDatabase.engines)
+    @Test(
+        "claims take at most the limit, in creation order, and never the same job twice",
+        arguments: TestDatabase.engines)
     func batches(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
@@ -57,7 +73,9 @@ struct QueueConformanceTests {
         }
     }
 
-    @Test("a claim commits the attempt at once; another worker's claim skips the claimed jobs", arguments: TestDatabase.engines)
+    @Test(
+        "a claim commits the attempt at once; another worker's claim skips the claimed jobs",
+        arguments: TestDatabase.engines)
     func claimIsCommitted(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
@@ -70,30 +88,39 @@ struct QueueConformanceTests {
                 let job = try #require(try other.job(jids[0], tenant: nil))
                 #expect(job.state == .running)
                 #expect(job.attempts == 1)
-                #expect(Set(try other.claim(claimRequest(limit: 10, worker: "other")).map(\.jid)) == Set(jids.suffix(2)))
+                #expect(
+                    Set(try other.claim(claimRequest(limit: 10, worker: "other")).map(\.jid)) == Set(jids.suffix(2)))
             }
         }
     }
 
-    @Test("completion removes jobs from the queue and writes one audit record each, which is their done status", arguments: TestDatabase.engines)
+    @Test(
+        "completion removes jobs from the queue and writes one audit record each, which is their done status",
+        arguments: TestDatabase.engines)
     func completion(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
             _ = try enqueue(connection, 3)
             let claimed = try connection.claim(claimRequest())
             let finished = try connection.database.transaction {
-                #expect(try connection.holdLeases(claimed.map(\.jid), worker: worker, lease: .seconds(60), now: nil).count == 3)
+                #expect(
+                    try connection.holdLeases(claimed.map(\.jid), worker: worker, lease: .seconds(60), now: nil).count
+                        == 3)
                 return try connection.complete(claimed.map { completion($0) }, worker: worker, now: nil)
             }
             #expect(finished == 3)
             let audit = try connection.database.query(
-                "SELECT count(*) AS n, sum(rows_affected) AS r, sum(tables_touched) AS t, min(attempts) AS a, sum(linked_keys) AS l FROM gdpr_audit", [])
+                "SELECT count(*) AS n, sum(rows_affected) AS r, sum(tables_touched) AS t, min(attempts) AS a, sum(linked_keys) AS l FROM gdpr_audit",
+                [])
             #expect(try audit.first?.int("n") == 3)
             #expect(try audit.first?.int("r") == 12)
             #expect(try audit.first?.int("t") == 6)
             #expect(try audit.first?.int("a") == 1)
             #expect(try audit.first?.int("l") == 3)
-            #expect(try connection.database.query("SELECT tables FROM gdpr_audit", []).allSatisfy { $0.optionalString("tables")?.contains("\"orders\"") == true })
+            #expect(
+                try connection.database.query("SELECT tables FROM gdpr_audit", []).allSatisfy {
+                    $0.optionalString("tables")?.contains("\"orders\"") == true
+                })
             #expect(try connection.database.query("SELECT * FROM gdpr_jobs", []).isEmpty)
             let columns = try connection.database.query("SELECT * FROM gdpr_audit", []).first?.columns ?? []
             #expect(!columns.contains("customer_key"))
@@ -109,7 +136,9 @@ struct QueueConformanceTests {
         }
     }
 
-    @Test("holding leases locks the jobs still this worker's and renews them; a job another worker holds is not completed", arguments: TestDatabase.engines)
+    @Test(
+        "holding leases locks the jobs still this worker's and renews them; a job another worker holds is not completed",
+        arguments: TestDatabase.engines)
     func holdLeases(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         let presence = try database.store.announcePresence(processID: "host/1")
@@ -127,7 +156,8 @@ struct QueueConformanceTests {
             // Renewed at 8 s for 10 s: not expired at 13 s.
             #expect(try connection.rescueExpired(now: clock.now, retryDelay: .zero) == RescueReport())
             let finished = try connection.database.transaction {
-                #expect(try connection.holdLeases([jid], worker: "host/2/w9", lease: .seconds(10), now: clock.now).isEmpty)
+                #expect(
+                    try connection.holdLeases([jid], worker: "host/2/w9", lease: .seconds(10), now: clock.now).isEmpty)
                 return try connection.complete([completion(job)], worker: "host/2/w9", now: clock.now)
             }
             #expect(finished == 0)
@@ -156,7 +186,9 @@ struct QueueConformanceTests {
             let jid = try enqueue(connection, 1)[0]
             let clock = ManualClock(try connection.now())
             let first = try #require(try connection.claim(claimRequest(clock: clock)).first)
-            #expect(try connection.retry(first, worker: worker, after: .seconds(30), reason: "database_busy: locked", now: clock.now))
+            #expect(
+                try connection.retry(
+                    first, worker: worker, after: .seconds(30), reason: "database_busy: locked", now: clock.now))
             var job = try #require(try connection.job(jid, tenant: nil))
             #expect(job.state == .pending)
             #expect(job.attempts == 1)
@@ -166,7 +198,9 @@ struct QueueConformanceTests {
             let again = try #require(try connection.claim(claimRequest(clock: clock)).first)
             #expect(again.attempt == 2)
             #expect(again.startedAt != nil)
-            #expect(try connection.fail(again, worker: worker, reason: "cascade_limit: 3 keys exceed the limit of 2", now: clock.now))
+            #expect(
+                try connection.fail(
+                    again, worker: worker, reason: "cascade_limit: 3 keys exceed the limit of 2", now: clock.now))
             job = try #require(try connection.job(jid, tenant: nil))
             #expect(job.state == .failed)
             #expect(job.state.status == .failed)
@@ -205,7 +239,9 @@ struct QueueConformanceTests {
         }
     }
 
-    @Test("an expired lease is rescued; a live or extended one is not; the last attempt fails", arguments: TestDatabase.engines)
+    @Test(
+        "an expired lease is rescued; a live or extended one is not; the last attempt fails",
+        arguments: TestDatabase.engines)
     func rescue(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         // Both workers' processes are alive: only their leases decide.
@@ -213,17 +249,22 @@ struct QueueConformanceTests {
         defer { presences.forEach { $0.close() } }
         try database.withConnection { connection in
             let dead = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("dead"))).jid
-            let exhausted = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("last"), maxAttempts: 1)).jid
+            let exhausted = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("last"), maxAttempts: 1))
+                .jid
             let clock = ManualClock(try connection.now())
             #expect(try connection.claim(claimRequest(lease: .seconds(10), clock: clock, worker: "dead/w0")).count == 2)
             let alive = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("alive"))).jid
             clock.set(try connection.now())
-            #expect(try connection.claim(claimRequest(lease: .seconds(10), clock: clock, worker: "live/w0")).map(\.jid) == [alive])
+            #expect(
+                try connection.claim(claimRequest(lease: .seconds(10), clock: clock, worker: "live/w0")).map(\.jid) == [
+                    alive
+                ])
             #expect(try connection.rescueExpired(now: clock.now, retryDelay: .zero) == RescueReport())
             clock.advance(by: .seconds(8))
             #expect(try connection.extendLeases(workers: ["live/w0"], lease: .seconds(10), now: clock.now) == 1)
             clock.advance(by: .seconds(5))
-            #expect(try connection.rescueExpired(now: clock.now, retryDelay: .zero) == RescueReport(requeued: 1, failed: 1))
+            #expect(
+                try connection.rescueExpired(now: clock.now, retryDelay: .zero) == RescueReport(requeued: 1, failed: 1))
             #expect(try connection.job(dead, tenant: nil)?.state == .pending)
             #expect(try connection.job(dead, tenant: nil)?.lastError?.hasPrefix("lease_expired") == true)
             #expect(try connection.job(exhausted, tenant: nil)?.state == .failed)
@@ -234,8 +275,9 @@ struct QueueConformanceTests {
         }
     }
 
-    @Test("the jobs of a process whose presence is gone are rescued before their lease expires; a present one's are not",
-          arguments: TestDatabase.engines)
+    @Test(
+        "the jobs of a process whose presence is gone are rescued before their lease expires; a present one's are not",
+        arguments: TestDatabase.engines)
     func presence(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         let alive = try database.store.announcePresence(processID: "host/1/alive")
@@ -243,9 +285,15 @@ struct QueueConformanceTests {
         let dying = try database.store.announcePresence(processID: "host/2/dying")
         try database.withConnection { connection in
             let jids = try enqueue(connection, 3)
-            #expect(try connection.claim(claimRequest(limit: 1, lease: .seconds(600), worker: "host/1/alive/w0")).map(\.jid) == [jids[0]])
-            #expect(try connection.claim(claimRequest(limit: 1, lease: .seconds(600), worker: "host/2/dying/w0")).map(\.jid) == [jids[1]])
-            #expect(try connection.claim(claimRequest(limit: 1, lease: .seconds(600), worker: "host/3/never/w0")).map(\.jid) == [jids[2]])
+            #expect(
+                try connection.claim(claimRequest(limit: 1, lease: .seconds(600), worker: "host/1/alive/w0")).map(\.jid)
+                    == [jids[0]])
+            #expect(
+                try connection.claim(claimRequest(limit: 1, lease: .seconds(600), worker: "host/2/dying/w0")).map(\.jid)
+                    == [jids[1]])
+            #expect(
+                try connection.claim(claimRequest(limit: 1, lease: .seconds(600), worker: "host/3/never/w0")).map(\.jid)
+                    == [jids[2]])
             // A process that never announced itself holds nothing.
             #expect(try connection.rescueExpired(now: nil, retryDelay: .zero) == RescueReport(requeued: 1, failed: 0))
             #expect(try connection.job(jids[2], tenant: nil)?.state == .pending)

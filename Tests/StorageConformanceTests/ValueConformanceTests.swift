@@ -20,9 +20,11 @@ struct ValueConformanceTests {
             try connection.database.executeScript("CREATE TABLE value_roundtrip (id integer PRIMARY KEY, value text)")
             for (id, value) in values.enumerated() {
                 try connection.database.execute(
-                    "INSERT INTO value_roundtrip (id, value) VALUES (\(sql.placeholder(1)), \(sql.placeholder(2)))", [.int(id), .text(value)])
+                    "INSERT INTO value_roundtrip (id, value) VALUES (\(sql.placeholder(1)), \(sql.placeholder(2)))",
+                    [.int(id), .text(value)])
             }
-            let rows = try connection.database.query("SELECT id, value, value IS NULL AS missing FROM value_roundtrip ORDER BY id", [])
+            let rows = try connection.database.query(
+                "SELECT id, value, value IS NULL AS missing FROM value_roundtrip ORDER BY id", [])
             #expect(rows.count == values.count)
             for row in rows {
                 let id = try row.int("id")

@@ -11,15 +11,19 @@ struct PoolHarness {
     let task: Task<Void, any Error>
 
     static func start(
-        _ database: TestDatabase, handler: any JobHandler, workers: Int = 2, batchSize: Int = 50, archiveDelay: Duration = .zero,
-        pollInterval: Duration = .milliseconds(50), lease: Duration = .seconds(30), shutdownTimeout: Duration = .seconds(10),
+        _ database: TestDatabase, handler: any JobHandler, workers: Int = 2, batchSize: Int = 50,
+        archiveDelay: Duration = .zero,
+        pollInterval: Duration = .milliseconds(50), lease: Duration = .seconds(30),
+        shutdownTimeout: Duration = .seconds(10),
         timeSource: TimeSource = .database
     ) -> PoolHarness {
         var logger = Logger(label: "test.pool")
         logger.logLevel = ProcessInfo.processInfo.environment["POOL_LOG"] != nil ? .trace : .critical
         let configuration = WorkerPool.Configuration(
-            workers: workers, batchSize: batchSize, pollInterval: pollInterval, lease: lease, shutdownTimeout: shutdownTimeout,
-            archiveDelay: archiveDelay, retryBackoff: RetryBackoff(base: .milliseconds(20), cap: .milliseconds(100), jitter: 0),
+            workers: workers, batchSize: batchSize, pollInterval: pollInterval, lease: lease,
+            shutdownTimeout: shutdownTimeout,
+            archiveDelay: archiveDelay,
+            retryBackoff: RetryBackoff(base: .milliseconds(20), cap: .milliseconds(100), jitter: 0),
             reconnectBackoff: RetryBackoff(base: .milliseconds(50), cap: .milliseconds(500), jitter: 0))
         let pool = WorkerPool(
             store: database.store, handler: handler, hasher: AuditKeyHasher(secret: Data("test-secret".utf8)),
@@ -37,7 +41,9 @@ struct PoolHarness {
     /// Enqueues one job per key and returns their jids in order.
     func enqueue(_ keys: [String], maxAttempts: Int? = nil) throws -> [JobID] {
         try database.withConnection { connection in
-            try keys.map { try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey($0), maxAttempts: maxAttempts)).jid }
+            try keys.map {
+                try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey($0), maxAttempts: maxAttempts)).jid
+            }
         }
     }
 
@@ -51,7 +57,8 @@ struct PoolHarness {
 
     /// Waits until `condition` holds, checking every 20 ms; fails the test after `timeout`.
     func eventually(
-        _ what: String, timeout: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation, _ condition: () throws -> Bool
+        _ what: String, timeout: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation,
+        _ condition: () throws -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

@@ -53,7 +53,8 @@ final class ScriptedHandler: SingleJobHandler {
                 try context.connection.execute("SELECT pg_sleep(30)", [])
             } else {
                 try context.connection.execute(
-                    "WITH RECURSIVE spin(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM spin) SELECT count(*) FROM spin", [])
+                    "WITH RECURSIVE spin(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM spin) SELECT count(*) FROM spin",
+                    [])
             }
         }
         return JobResult(keys: 1, tables: [.init(table: "customers", method: job.mode.rawValue, rows: 1, fields: 2)])

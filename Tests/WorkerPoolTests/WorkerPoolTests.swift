@@ -15,7 +15,9 @@ struct WorkerPoolTests {
         let harness = PoolHarness.start(database, handler: handler, workers: 4, batchSize: 25)
         let keys = (0..<600).map { "customer-\($0)" }
         let jids = try harness.enqueue(keys)
-        try await harness.eventually("all jobs are done") { try harness.count("SELECT count(*) AS n FROM gdpr_audit") == keys.count }
+        try await harness.eventually("all jobs are done") {
+            try harness.count("SELECT count(*) AS n FROM gdpr_audit") == keys.count
+        }
         try await harness.stop()
         #expect(try harness.count("SELECT count(*) AS n FROM gdpr_audit") == keys.count)
         #expect(try harness.count("SELECT count(DISTINCT jid) AS n FROM gdpr_audit") == keys.count)
@@ -27,12 +29,15 @@ struct WorkerPoolTests {
         #expect(done?.result?.tables.first?.table == "customers")
     }
 
-    @Test("a job whose cutoff has not passed is not claimed; with the clock advanced, it is", arguments: TestDatabase.engines)
+    @Test(
+        "a job whose cutoff has not passed is not claimed; with the clock advanced, it is",
+        arguments: TestDatabase.engines)
     func archiveCutoff(_ engine: DatabaseEngine) async throws {
         let database = try TestDatabase(engine)
         let handler = ScriptedHandler()
         let clock = ManualClock(Date())
-        let harness = PoolHarness.start(database, handler: handler, archiveDelay: .seconds(5 * 86_400), timeSource: .manual(clock))
+        let harness = PoolHarness.start(
+            database, handler: handler, archiveDelay: .seconds(5 * 86_400), timeSource: .manual(clock))
         let jid = try harness.enqueue(["waiting"])[0]
         clock.set(try database.withConnection { try $0.now() })
         try await Task.sleep(for: .milliseconds(300))
@@ -55,8 +60,9 @@ struct WorkerPoolTests {
         #expect(handler.calls(for: "flaky") == 3)
     }
 
-    @Test("a job too large for its batch's transaction is put back, claimed alone and done, its attempt counted once",
-          arguments: TestDatabase.engines)
+    @Test(
+        "a job too large for its batch's transaction is put back, claimed alone and done, its attempt counted once",
+        arguments: TestDatabase.engines)
     func jobRunsAlone(_ engine: DatabaseEngine) async throws {
         let database = try TestDatabase(engine)
         let handler = ScriptedHandler(["big": .needsOwnTransaction])
@@ -123,7 +129,10 @@ struct WorkerPoolTests {
         try await Task.sleep(for: .milliseconds(300))
         let placeholder = engine == .postgres ? "$1" : "?1"
         let jid = try database.withConnection { connection in
-            try #require(try connection.database.queryFirst("INSERT INTO gdpr_jobs (customer_key) VALUES (\(placeholder)) RETURNING jid", ["woken"])).jobID()
+            try #require(
+                try connection.database.queryFirst(
+                    "INSERT INTO gdpr_jobs (customer_key) VALUES (\(placeholder)) RETURNING jid", ["woken"])
+            ).jobID()
         }
         try await harness.eventually("the job is done", timeout: .seconds(60)) { try harness.job(jid)?.state == .done }
         try await harness.stop()
@@ -148,11 +157,14 @@ struct WorkerPoolTests {
         #expect(handler.calls(for: "first") + handler.calls(for: "second") == 1)
     }
 
-    @Test("past the shutdown timeout, in-flight work is interrupted and its job returned uncounted", arguments: TestDatabase.engines)
+    @Test(
+        "past the shutdown timeout, in-flight work is interrupted and its job returned uncounted",
+        arguments: TestDatabase.engines)
     func shutdownTimeout(_ engine: DatabaseEngine) async throws {
         let database = try TestDatabase(engine)
         let handler = ScriptedHandler(["stuck": .blockInDatabase])
-        let harness = PoolHarness.start(database, handler: handler, workers: 1, batchSize: 1, shutdownTimeout: .milliseconds(300))
+        let harness = PoolHarness.start(
+            database, handler: handler, workers: 1, batchSize: 1, shutdownTimeout: .milliseconds(300))
         let jid = try harness.enqueue(["stuck"])[0]
         try await harness.eventually("the stuck job started") { handler.hasStarted("stuck") }
         try await harness.stop()
@@ -161,7 +173,9 @@ struct WorkerPoolTests {
         #expect(job.attempts == 0)
     }
 
-    @Test("a job held by a worker that stopped responding is rescued after its lease and done once", arguments: TestDatabase.engines)
+    @Test(
+        "a job held by a worker that stopped responding is rescued after its lease and done once",
+        arguments: TestDatabase.engines)
     func rescue(_ engine: DatabaseEngine) async throws {
         let database = try TestDatabase(engine)
         // The process is alive (its presence held), but its worker hangs: only the lease frees the job.
@@ -171,11 +185,16 @@ struct WorkerPoolTests {
         let jid = try database.withConnection { connection in
             let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("orphan"))).jid
             clock.set(try connection.now())
-            let claimed = try connection.claim(ClaimRequest(worker: "hung/1/w0", limit: 1, lease: .seconds(5), cutoff: ArchiveCutoff(delay: .zero), now: clock.now))
+            let claimed = try connection.claim(
+                ClaimRequest(
+                    worker: "hung/1/w0", limit: 1, lease: .seconds(5), cutoff: ArchiveCutoff(delay: .zero),
+                    now: clock.now))
             #expect(claimed.count == 1)
             return jid
         }
-        let maintenance = QueueMaintenance(database: BlockingConnectionPool(store: database.store, size: 1), logger: .init(label: "test"), timeSource: .manual(clock))
+        let maintenance = QueueMaintenance(
+            database: BlockingConnectionPool(store: database.store, size: 1), logger: .init(label: "test"),
+            timeSource: .manual(clock))
         #expect(await maintenance.rescueOnce() == RescueReport())
         clock.advance(by: .seconds(6))
         #expect(await maintenance.rescueOnce() == RescueReport(requeued: 1, failed: 0))

@@ -25,7 +25,8 @@ public struct DataMap: Sendable, Hashable {
     public var notReferences: [QualifiedColumn]
 
     public init(
-        version: Int = DataMap.currentVersion, cascadeLimit: Int = DataMap.defaultCascadeLimit, links: [LinkTable] = [], tables: [TableMap],
+        version: Int = DataMap.currentVersion, cascadeLimit: Int = DataMap.defaultCascadeLimit, links: [LinkTable] = [],
+        tables: [TableMap],
         references: [DeclaredReference] = [], notReferences: [QualifiedColumn] = []
     ) {
         self.version = version
@@ -53,7 +54,9 @@ public struct DataMap: Sendable, Hashable {
         do {
             return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw DataMapError(problems: [DataMapProblem(.unreadable, "cannot read the data map at \(path); check the path and its permissions")])
+            throw DataMapError(problems: [
+                DataMapProblem(.unreadable, "cannot read the data map at \(path); check the path and its permissions")
+            ])
         }
     }
 
@@ -65,15 +68,16 @@ public struct DataMap: Sendable, Hashable {
 
     /// Every table erasure touches: the mapped tables, then each archive table mapped like its hot table.
     public var expandedTables: [TableMap] {
-        tables + tables.compactMap { table in
-            table.archive.map { archive in
-                var copy = table
-                copy.name = archive.table
-                copy.archive = nil
-                copy.archiveOf = table.name
-                return copy
+        tables
+            + tables.compactMap { table in
+                table.archive.map { archive in
+                    var copy = table
+                    copy.name = archive.table
+                    copy.archive = nil
+                    copy.archiveOf = table.name
+                    return copy
+                }
             }
-        }
     }
 
     /// The hot/archive table pairs the archive sweep moves rows between.

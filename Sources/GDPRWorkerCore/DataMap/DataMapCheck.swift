@@ -18,7 +18,9 @@ public enum DataMapCheck {
     }
 
     /// Every problem of a parsed map against the database the connection is open on.
-    public static func run(_ map: DataMap, on connection: any DatabaseConnection) throws(DatabaseError) -> [DataMapProblem] {
+    public static func run(
+        _ map: DataMap, on connection: any DatabaseConnection
+    ) throws(DatabaseError) -> [DataMapProblem] {
         var planner = ErasurePlanner(map: map, catalog: try connection.dialect.loadCatalog(connection))
         _ = planner.compile()
         return planner.problems
@@ -26,29 +28,44 @@ public enum DataMapCheck {
 
     /// Every problem of a map's YAML: what parsing found, then, with what could be read, what the
     /// database shows.
-    public static func run(yaml: String, on connection: any DatabaseConnection) throws(DatabaseError) -> [DataMapProblem] {
+    public static func run(
+        yaml: String, on connection: any DatabaseConnection
+    ) throws(DatabaseError) -> [DataMapProblem] {
         try report(yaml: yaml, on: connection, warnings: false).problems
     }
 
     /// Every problem of a data map file.
-    public static func run(contentsOf path: String, on connection: any DatabaseConnection) throws(DatabaseError) -> [DataMapProblem] {
+    public static func run(
+        contentsOf path: String, on connection: any DatabaseConnection
+    ) throws(DatabaseError) -> [DataMapProblem] {
         try report(contentsOf: path, on: connection, warnings: false).problems
     }
 
     /// The problems of a map's YAML and, when it compiles and `warnings` is set, its warnings.
-    public static func report(yaml: String, on connection: any DatabaseConnection, warnings: Bool = true) throws(DatabaseError) -> Report {
+    public static func report(
+        yaml: String, on connection: any DatabaseConnection, warnings: Bool = true
+    ) throws(DatabaseError) -> Report {
         let parsed = DataMapParser.parse(yaml)
-        if parsed.problems.contains(where: { $0.code == .invalidYAML }) { return Report(problems: parsed.problems, warnings: []) }
-        var planner = ErasurePlanner(map: parsed.map, catalog: try connection.dialect.loadCatalog(connection), parseProblems: parsed.problems)
+        if parsed.problems.contains(where: { $0.code == .invalidYAML }) {
+            return Report(problems: parsed.problems, warnings: [])
+        }
+        var planner = ErasurePlanner(
+            map: parsed.map, catalog: try connection.dialect.loadCatalog(connection), parseProblems: parsed.problems)
         let plan = planner.compile()
-        guard warnings, let plan, planner.problems.isEmpty else { return Report(problems: planner.problems, warnings: []) }
-        let references = try UndeclaredReferences(map: parsed.map, plan: plan, catalog: planner.catalog, connection: connection).problems()
+        guard warnings, let plan, planner.problems.isEmpty else {
+            return Report(problems: planner.problems, warnings: [])
+        }
+        let references = try UndeclaredReferences(
+            map: parsed.map, plan: plan, catalog: planner.catalog, connection: connection
+        ).problems()
         let indexes = IndexAdvice(plan: plan, catalog: planner.catalog, dialect: connection.dialect).problems()
         return Report(problems: [], warnings: references + indexes)
     }
 
     /// The report of a data map file.
-    public static func report(contentsOf path: String, on connection: any DatabaseConnection, warnings: Bool = true) throws(DatabaseError) -> Report {
+    public static func report(
+        contentsOf path: String, on connection: any DatabaseConnection, warnings: Bool = true
+    ) throws(DatabaseError) -> Report {
         let yaml: String
         do {
             yaml = try DataMap.read(path)

@@ -8,7 +8,8 @@ enum DataMapParser {
         var problems: [DataMapProblem]
     }
 
-    static let strategyNames = "keep, rekey, null, redact, token, { redact: TEXT } or { placeholder: "
+    static let strategyNames =
+        "keep, rekey, null, redact, token, { redact: TEXT } or { placeholder: "
         + ColumnStrategy.Placeholder.allCases.map(\.rawValue).joined(separator: "|") + " }"
 
     static func parse(_ yaml: String) -> Result {
@@ -20,7 +21,9 @@ enum DataMapParser {
     private struct Parser {
         var problems: [DataMapProblem] = []
 
-        mutating func report(_ code: DataMapProblem.Code, table: String? = nil, column: String? = nil, _ message: String) {
+        mutating func report(
+            _ code: DataMapProblem.Code, table: String? = nil, column: String? = nil, _ message: String
+        ) {
             problems.append(DataMapProblem(code, table: table, column: column, message))
         }
 
@@ -37,7 +40,9 @@ enum DataMapParser {
                 return map
             }
             guard let root, let entries = mapping(root, where: "the data map", table: nil) else {
-                if root == nil { report(.invalidEntry, "the data map is empty; it needs version, tables and optionally links") }
+                if root == nil {
+                    report(.invalidEntry, "the data map is empty; it needs version, tables and optionally links")
+                }
                 return map
             }
             var sawVersion = false
@@ -49,13 +54,18 @@ enum DataMapParser {
                     if let version = integer(value), version == DataMap.currentVersion {
                         map.version = version
                     } else {
-                        report(.invalidEntry, "version: unsupported; this gdpr-worker reads version \(DataMap.currentVersion)")
+                        report(
+                            .invalidEntry,
+                            "version: unsupported; this gdpr-worker reads version \(DataMap.currentVersion)")
                     }
                 case "cascade_limit":
                     if let limit = integer(value), limit >= 1 {
                         map.cascadeLimit = limit
                     } else {
-                        report(.invalidEntry, "cascade_limit: must be a whole number of at least 1 (keys per job, the customer's own included)")
+                        report(
+                            .invalidEntry,
+                            "cascade_limit: must be a whole number of at least 1 (keys per job, the customer's own included)"
+                        )
                     }
                 case "links":
                     map.links = links(value)
@@ -67,13 +77,20 @@ enum DataMapParser {
                 case "not_references":
                     map.notReferences = columnList(value, where: "not_references")
                 default:
-                    report(.invalidEntry, "unknown top-level key '\(key)'; known: version, cascade_limit, links, tables, references, not_references")
+                    report(
+                        .invalidEntry,
+                        "unknown top-level key '\(key)'; known: version, cascade_limit, links, tables, references, not_references"
+                    )
                 }
             }
             if !sawVersion { report(.invalidEntry, "version: missing; add `version: \(DataMap.currentVersion)`") }
             // `tables: {}` is allowed on purpose: jobs then erase nothing, which is how the queue is
             // benchmarked and how a pipeline is tried before a schema is mapped. A missing key is a mistake.
-            if !sawTables { report(.invalidEntry, "tables: missing; map your tables, or write `tables: {}` for jobs that erase nothing") }
+            if !sawTables {
+                report(
+                    .invalidEntry, "tables: missing; map your tables, or write `tables: {}` for jobs that erase nothing"
+                )
+            }
             return map
         }
 
@@ -104,7 +121,9 @@ enum DataMapParser {
                     report(.invalidEntry, table: table, "link table needs at least two key columns in columns")
                     continue
                 }
-                if Set(columns).count != columns.count { report(.duplicate, table: table, "link columns name the same column twice") }
+                if Set(columns).count != columns.count {
+                    report(.duplicate, table: table, "link columns name the same column twice")
+                }
                 links.append(LinkTable(table: table, columns: columns))
             }
             return links
@@ -112,7 +131,8 @@ enum DataMapParser {
 
         mutating func references(_ node: Node) -> [DeclaredReference] {
             guard let items = node.sequence else {
-                report(.invalidEntry, "references: must be a list of { column: TABLE.COLUMN, references: TABLE.COLUMN }")
+                report(
+                    .invalidEntry, "references: must be a list of { column: TABLE.COLUMN, references: TABLE.COLUMN }")
                 return []
             }
             var references: [DeclaredReference] = []
@@ -124,7 +144,8 @@ enum DataMapParser {
                     switch key {
                     case "column": column = qualified(value, where: "references[\(index)].column")
                     case "references": target = qualified(value, where: "references[\(index)].references")
-                    default: report(.invalidEntry, "references[\(index)]: unknown key '\(key)'; known: column, references")
+                    default:
+                        report(.invalidEntry, "references[\(index)]: unknown key '\(key)'; known: column, references")
                     }
                 }
                 guard let column, let target else {
@@ -190,16 +211,22 @@ enum DataMapParser {
                     sawColumns = true
                     columns(value, into: &table)
                 default:
-                    report(.invalidEntry, table: name, "unknown key '\(key)'; known: primary_key, match, reached_by, on_delete, archive, columns")
+                    report(
+                        .invalidEntry, table: name,
+                        "unknown key '\(key)'; known: primary_key, match, reached_by, on_delete, archive, columns")
                 }
             }
-            if !sawColumns { report(.invalidEntry, table: name, "columns: missing; every column of the table needs a strategy") }
+            if !sawColumns {
+                report(.invalidEntry, table: name, "columns: missing; every column of the table needs a strategy")
+            }
             return table
         }
 
         mutating func reachedBy(_ node: Node, table: String) -> [ReachEdge] {
             guard let items = node.sequence else {
-                report(.invalidEntry, table: table, "reached_by: must be a list of { column, references | referenced_by: TABLE.COLUMN }")
+                report(
+                    .invalidEntry, table: table,
+                    "reached_by: must be a list of { column, references | referenced_by: TABLE.COLUMN }")
                 return []
             }
             var edges: [ReachEdge] = []
@@ -213,9 +240,13 @@ enum DataMapParser {
                         column = name(value, where: "reached_by[\(index)].column", table: table)
                     case ReachEdge.Direction.references.rawValue, ReachEdge.Direction.referencedBy.rawValue:
                         let direction = ReachEdge.Direction(rawValue: key)!
-                        if let target = name(value, where: "reached_by[\(index)].\(key)", table: table) { targets.append((direction, target)) }
+                        if let target = name(value, where: "reached_by[\(index)].\(key)", table: table) {
+                            targets.append((direction, target))
+                        }
                     default:
-                        report(.invalidEntry, table: table, "reached_by[\(index)]: unknown key '\(key)'; known: column, references, referenced_by")
+                        report(
+                            .invalidEntry, table: table,
+                            "reached_by[\(index)]: unknown key '\(key)'; known: column, references, referenced_by")
                     }
                 }
                 guard let column else {
@@ -223,7 +254,9 @@ enum DataMapParser {
                     continue
                 }
                 guard targets.count == 1, let (direction, target) = targets.first else {
-                    report(.invalidEntry, table: table, column: column, "reached_by needs exactly one of references or referenced_by")
+                    report(
+                        .invalidEntry, table: table, column: column,
+                        "reached_by needs exactly one of references or referenced_by")
                     continue
                 }
                 let parts = target.split(separator: ".", omittingEmptySubsequences: false)
@@ -274,16 +307,26 @@ enum DataMapParser {
                 case "redact": return .redact(ColumnStrategy.defaultRedaction)
                 case "token": return .token
                 case "":
-                    report(.unknownStrategy, table: table, column: column, "no strategy; use \(DataMapParser.strategyNames)")
+                    report(
+                        .unknownStrategy, table: table, column: column,
+                        "no strategy; use \(DataMapParser.strategyNames)")
                 case "placeholder":
-                    report(.unknownStrategy, table: table, column: column, "placeholder needs a kind: { placeholder: \(placeholderNames) }")
+                    report(
+                        .unknownStrategy, table: table, column: column,
+                        "placeholder needs a kind: { placeholder: \(placeholderNames) }")
                 default:
-                    report(.unknownStrategy, table: table, column: column, "unknown strategy '\(scalar.string)'; use \(DataMapParser.strategyNames)")
+                    report(
+                        .unknownStrategy, table: table, column: column,
+                        "unknown strategy '\(scalar.string)'; use \(DataMapParser.strategyNames)")
                 }
                 return nil
             }
-            guard let entries = node.mapping, entries.count == 1, let (keyNode, value) = entries.first, let key = keyNode.scalar?.string else {
-                report(.unknownStrategy, table: table, column: column, "a strategy is a word or a one-key mapping; use \(DataMapParser.strategyNames)")
+            guard let entries = node.mapping, entries.count == 1, let (keyNode, value) = entries.first,
+                let key = keyNode.scalar?.string
+            else {
+                report(
+                    .unknownStrategy, table: table, column: column,
+                    "a strategy is a word or a one-key mapping; use \(DataMapParser.strategyNames)")
                 return nil
             }
             switch key {
@@ -294,13 +337,18 @@ enum DataMapParser {
                 }
                 return .redact(text)
             case "placeholder":
-                guard let kind = value.scalar?.string, let placeholder = ColumnStrategy.Placeholder(rawValue: kind) else {
-                    report(.unknownStrategy, table: table, column: column, "unknown placeholder '\(value.scalar?.string ?? "")'; use one of \(placeholderNames)")
+                guard let kind = value.scalar?.string, let placeholder = ColumnStrategy.Placeholder(rawValue: kind)
+                else {
+                    report(
+                        .unknownStrategy, table: table, column: column,
+                        "unknown placeholder '\(value.scalar?.string ?? "")'; use one of \(placeholderNames)")
                     return nil
                 }
                 return .placeholder(placeholder)
             default:
-                report(.unknownStrategy, table: table, column: column, "unknown strategy '\(key)'; use \(DataMapParser.strategyNames)")
+                report(
+                    .unknownStrategy, table: table, column: column,
+                    "unknown strategy '\(key)'; use \(DataMapParser.strategyNames)")
                 return nil
             }
         }

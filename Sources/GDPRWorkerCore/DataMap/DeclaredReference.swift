@@ -11,7 +11,9 @@ public struct QualifiedColumn: Sendable, Hashable, Comparable, CustomStringConve
     /// Parses `TABLE.COLUMN`; nil unless both parts are present. Splits at the last dot, so a
     /// table name may contain dots only when quoted nowhere else (the catalog decides if it exists).
     public init?(parsing text: String) {
-        guard let dot = text.lastIndex(of: "."), dot != text.startIndex, text.index(after: dot) != text.endIndex else { return nil }
+        guard let dot = text.lastIndex(of: "."), dot != text.startIndex, text.index(after: dot) != text.endIndex else {
+            return nil
+        }
         self.init(String(text[..<dot]), String(text[text.index(after: dot)...]))
     }
 

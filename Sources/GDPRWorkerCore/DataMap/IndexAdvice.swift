@@ -17,8 +17,14 @@ struct IndexAdvice {
         }
         for table in plan.tables {
             for (column, _) in table.matches { need(table.name, column.name, "jobs' keys are matched against it") }
-            for edge in table.childEdges { need(table.name, edge.column.name, "rows are reached through it from \(plan.tables[edge.source].name)") }
-            for edge in table.parentEdges { need(table.name, edge.column.name, "parent rows are reached through it from \(plan.tables[edge.source].name)") }
+            for edge in table.childEdges {
+                need(table.name, edge.column.name, "rows are reached through it from \(plan.tables[edge.source].name)")
+            }
+            for edge in table.parentEdges {
+                need(
+                    table.name, edge.column.name,
+                    "parent rows are reached through it from \(plan.tables[edge.source].name)")
+            }
             for reference in table.references {
                 need(reference.table, reference.column, "whether a row of \(table.name) is shared is judged by it")
             }

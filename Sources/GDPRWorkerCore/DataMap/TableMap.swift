@@ -36,7 +36,8 @@ public struct TableMap: Sendable, Hashable {
     var unreadableColumns: Set<String> = []
 
     public init(
-        name: String, primaryKey: [String]? = nil, match: [String] = [], reachedBy: [ReachEdge] = [], onDelete: DeletePolicy = .delete,
+        name: String, primaryKey: [String]? = nil, match: [String] = [], reachedBy: [ReachEdge] = [],
+        onDelete: DeletePolicy = .delete,
         archive: Archive? = nil, columns: [ColumnRule]
     ) {
         self.name = name

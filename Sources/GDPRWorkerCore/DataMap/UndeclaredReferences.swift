@@ -27,12 +27,18 @@ struct UndeclaredReferences {
         var problems: [DataMapProblem] = []
         let dialect = connection.dialect
         for table in catalog.tables.values.sorted(by: { $0.name < $1.name }) where !Self.isInternal(table.name) {
-            for column in table.columns where column.isComparable && !covered.contains(QualifiedColumn(table.name, column.name)) {
+            for column in table.columns
+            where column.isComparable && !covered.contains(QualifiedColumn(table.name, column.name)) {
                 let candidates = targets.filter { target in
-                    target.column.category == column.category && !(target.table == table.name && target.column.name == column.name)
+                    target.column.category == column.category
+                        && !(target.table == table.name && target.column.name == column.name)
                 }
-                var named = candidates.filter { Self.namesMatch(column.name, target: $0.table, key: $0.column.name) && $0.table != table.name }
-                named += candidates.filter { $0.table == table.name && Self.namesMatch(column.name, target: $0.table, key: $0.column.name) }
+                var named = candidates.filter {
+                    Self.namesMatch(column.name, target: $0.table, key: $0.column.name) && $0.table != table.name
+                }
+                named += candidates.filter {
+                    $0.table == table.name && Self.namesMatch(column.name, target: $0.table, key: $0.column.name)
+                }
                 if let target = named.first {
                     problems.append(problem(table.name, column.name, target, reason: "its name matches"))
                     continue
@@ -48,21 +54,28 @@ struct UndeclaredReferences {
                           FROM (SELECT r.\(dialect.quote(column.name)) AS v FROM \(dialect.quote(table.name)) AS r
                                  WHERE r.\(dialect.quote(column.name)) IS NOT NULL LIMIT \(Self.sampleSize)) AS s
                         """
-                    guard let row = try connection.queryFirst(sample), let sampled = row.optionalInt("sampled"), sampled > 0,
+                    guard let row = try connection.queryFirst(sample), let sampled = row.optionalInt("sampled"),
+                        sampled > 0,
                         row.optionalInt("found") == sampled
                     else { continue }
-                    problems.append(problem(table.name, column.name, target, reason: "every one of \(sampled) sampled values is one of its keys"))
+                    problems.append(
+                        problem(
+                            table.name, column.name, target,
+                            reason: "every one of \(sampled) sampled values is one of its keys"))
                 }
             }
         }
         return problems
     }
 
-    private func problem(_ table: String, _ column: String, _ target: (table: String, column: DatabaseCatalog.Column), reason: String) -> DataMapProblem {
+    private func problem(
+        _ table: String, _ column: String, _ target: (table: String, column: DatabaseCatalog.Column), reason: String
+    ) -> DataMapProblem {
         DataMapProblem(
             .undeclaredReference, table: table, column: column,
             "looks like a reference to \(target.table).\(target.column.name) (\(reason)) that no foreign key or references entry declares; "
-                + "declare it under references (- column: \(table).\(column), references: \(target.table).\(target.column.name)) or list it under not_references")
+                + "declare it under references (- column: \(table).\(column), references: \(target.table).\(target.column.name)) or list it under not_references"
+        )
     }
 
     /// The single-column keys of mapped tables, and the columns reach edges join on.

@@ -34,7 +34,9 @@ public final class BlockingConnectionPool: Sendable {
     }
 
     /// Runs `body` with a connection on that connection's own queue.
-    public func withConnection<Value: Sendable>(_ body: @escaping @Sendable (any JobStoreConnection) throws -> Value) async throws -> Value {
+    public func withConnection<Value: Sendable>(
+        _ body: @escaping @Sendable (any JobStoreConnection) throws -> Value
+    ) async throws -> Value {
         let index = await acquire()
         defer { release(index) }
         let slot = slots[index]
@@ -66,7 +68,9 @@ public final class BlockingConnectionPool: Sendable {
         if let existing = slot.connection {
             connection = existing
         } else {
-            if let failure = state.withLock({ $0.lastConnectFailure }), ContinuousClock.now - failure.at < failFastWindow {
+            if let failure = state.withLock({ $0.lastConnectFailure }),
+                ContinuousClock.now - failure.at < failFastWindow
+            {
                 throw failure.error
             }
             do {

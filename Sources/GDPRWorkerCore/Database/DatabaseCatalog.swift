@@ -29,7 +29,8 @@ public struct DatabaseCatalog: Sendable {
         public var isComparable: Bool
 
         public init(
-            name: String, declaredType: String, category: TypeCategory, isNullable: Bool, isGenerated: Bool = false, isComparable: Bool = true
+            name: String, declaredType: String, category: TypeCategory, isNullable: Bool, isGenerated: Bool = false,
+            isComparable: Bool = true
         ) {
             self.name = name
             self.declaredType = declaredType
@@ -65,7 +66,10 @@ public struct DatabaseCatalog: Sendable {
         /// so erasure alone keeps the rows it links consistent.
         public var isDeclared: Bool
 
-        public init(columns: [String], referencedTable: String, referencedColumns: [String], onDelete: DeleteAction, isDeclared: Bool = false) {
+        public init(
+            columns: [String], referencedTable: String, referencedColumns: [String], onDelete: DeleteAction,
+            isDeclared: Bool = false
+        ) {
             self.columns = columns
             self.referencedTable = referencedTable
             self.referencedColumns = referencedColumns
@@ -113,7 +117,8 @@ public struct DatabaseCatalog: Sendable {
         public var reusesKeys: Bool
 
         public init(
-            name: String, columns: [Column], primaryKey: [String], foreignKeys: [ForeignKey], indexes: [Index] = [], reusesKeys: Bool = false
+            name: String, columns: [Column], primaryKey: [String], foreignKeys: [ForeignKey], indexes: [Index] = [],
+            reusesKeys: Bool = false
         ) {
             self.name = name
             self.columns = columns
@@ -157,10 +162,14 @@ public struct DatabaseCatalog: Sendable {
     }
 
     /// Every single-column reference into `table.column`, from any table: (referencing table, its column).
-    public func references(to table: String, column: String) -> [(table: String, column: String, onDelete: DeleteAction)] {
+    public func references(
+        to table: String, column: String
+    ) -> [(table: String, column: String, onDelete: DeleteAction)] {
         tables.values.sorted { $0.name < $1.name }.flatMap { referencing in
             referencing.foreignKeys.compactMap { key in
-                guard key.referencedTable == table, key.columns.count == 1, key.referencedColumns == [column] else { return nil }
+                guard key.referencedTable == table, key.columns.count == 1, key.referencedColumns == [column] else {
+                    return nil
+                }
                 return (referencing.name, key.columns[0], key.onDelete)
             }
         }
@@ -180,7 +189,8 @@ public struct DatabaseCatalog: Sendable {
         for (table, key) in references {
             guard var live = copy.tables[table] else { continue }
             let duplicate = live.foreignKeys.contains {
-                $0.columns == key.columns && $0.referencedTable == key.referencedTable && $0.referencedColumns == key.referencedColumns
+                $0.columns == key.columns && $0.referencedTable == key.referencedTable
+                    && $0.referencedColumns == key.referencedColumns
             }
             if !duplicate { live.foreignKeys.append(key) }
             copy.tables[table] = live

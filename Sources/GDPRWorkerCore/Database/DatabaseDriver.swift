@@ -35,14 +35,19 @@ public struct DatabaseDrivers: Sendable {
 
     /// Opens a store for the URL with the driver whose scheme it has.
     public func makeStore(url: String, settings: StoreSettings = .init()) throws(InputError) -> any JobStore {
-        if url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }) {
-            throw InputError(.invalidDatabaseURL, "the database URL must not contain spaces or control characters; percent-encode them")
+        if url.unicodeScalars.contains(where: {
+            $0.properties.isWhitespace || $0.properties.generalCategory == .control
+        }) {
+            throw InputError(
+                .invalidDatabaseURL,
+                "the database URL must not contain spaces or control characters; percent-encode them")
         }
         guard let driver = drivers.first(where: { $0.urlPrefixes.contains(where: url.hasPrefix) }) else {
             let prefixes = drivers.flatMap(\.urlPrefixes)
             throw InputError(
                 .invalidDatabaseURL,
-                "the database URL must start with " + prefixes.dropLast().joined(separator: ", ") + (prefixes.count > 1 ? " or " : "") + (prefixes.last ?? ""))
+                "the database URL must start with " + prefixes.dropLast().joined(separator: ", ")
+                    + (prefixes.count > 1 ? " or " : "") + (prefixes.last ?? ""))
         }
         return try driver.makeStore(url: url, settings: settings)
     }

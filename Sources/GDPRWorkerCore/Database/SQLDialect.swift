@@ -47,7 +47,6 @@ public protocol SQLDialect: Sendable {
     /// placeholder; patterns are constants of this program, bound like any value.
     func matches(_ textExpression: String, _ shape: ValueShape, bind: (String) -> String) -> String
 
-
     // MARK: Work tables, private to the connection
 
     /// The qualified name of a connection-private temporary table.
@@ -101,11 +100,15 @@ public protocol SQLDialect: Sendable {
     /// (`key`, the hot table's primary key) the archive already holds: those stay where they are.
     /// Placeholders as for `archiveBatch`; the last statement's changed-row count is the number
     /// of rows moved.
-    func archiveBatchAroundConflicts(hot: String, archive: String, timeColumn: String, columns: [String], key: [String]) -> [String]
+    func archiveBatchAroundConflicts(
+        hot: String, archive: String, timeColumn: String, columns: [String], key: [String]
+    ) -> [String]
 
     /// Deletes the hot table's rows older than the cutoff (placeholder 1) that the archive already
     /// holds with the same values in every column: a move that finished elsewhere.
-    func archiveDropIdentical(hot: String, archive: String, timeColumn: String, columns: [String], key: [String]) -> String
+    func archiveDropIdentical(
+        hot: String, archive: String, timeColumn: String, columns: [String], key: [String]
+    ) -> String
 
     /// `n`: the hot table's rows older than the cutoff (placeholder 1) whose key the archive holds.
     func archiveConflicts(hot: String, archive: String, timeColumn: String, key: [String]) -> String

@@ -32,7 +32,8 @@ struct Eraser {
     var chunk: Int { configuration.rowsPerStatement }
 
     init(
-        plan: ErasurePlan, statements: ErasureStatements, context: JobContext, configuration: ErasureJobHandler.Configuration, mode: ErasureMode,
+        plan: ErasurePlan, statements: ErasureStatements, context: JobContext,
+        configuration: ErasureJobHandler.Configuration, mode: ErasureMode,
         workingSet: WorkingSet, reload: @escaping () throws -> Void
     ) {
         self.plan = plan
@@ -66,7 +67,8 @@ struct Eraser {
         if let rewrites, rewrites.isEmpty { return }
         if statements.dialect.aggregatesReturningRows {
             try keepWithinBudget(early: early)
-            let statement = rewrites.map { statements.anonymiseChunk(table, $0, limit: chunk) } ?? deleteStatement(table)
+            let statement =
+                rewrites.map { statements.anonymiseChunk(table, $0, limit: chunk) } ?? deleteStatement(table)
             var selected = 0
             for row in try connection.query(statement.sql, statement.binds) {
                 selected = row.optionalInt("selected") ?? selected
@@ -82,14 +84,18 @@ struct Eraser {
     /// else by selecting a chunk first.
     private func deleteStatement(_ table: ErasurePlan.Table) -> BoundStatement {
         if table.isMaterialized {
-            guard let rows = workingSet.materializedRows[table.index], rows <= chunk else { return statements.deleteChunk(table, limit: chunk) }
+            guard let rows = workingSet.materializedRows[table.index], rows <= chunk else {
+                return statements.deleteChunk(table, limit: chunk)
+            }
             return statements.deleteReached(table)
         }
         return statements.deleteByLookup(table, limit: chunk) ?? statements.deleteChunk(table, limit: chunk)
     }
 
     /// Lists the rows left to write, then writes them a chunk at a time.
-    private mutating func eraseInChunks(_ table: ErasurePlan.Table, _ rewrites: [ErasurePlan.Table.Rewrite]?, early: Bool) throws {
+    private mutating func eraseInChunks(
+        _ table: ErasurePlan.Table, _ rewrites: [ErasurePlan.Table.Rewrite]?, early: Bool
+    ) throws {
         let dialect = statements.dialect
         try connection.execute(dialect.emptyWorkTable(table.chunkWorkTable), [])
         let fill = statements.fillChunkList(table, rewrites)
@@ -104,7 +110,8 @@ struct Eraser {
         while lower < listed {
             try keepWithinBudget(early: early)
             let upper = min(listed, lower + chunk)
-            let statement = rewrites.map { statements.anonymiseRange(table, $0, after: lower, through: upper) }
+            let statement =
+                rewrites.map { statements.anonymiseRange(table, $0, after: lower, through: upper) }
                 ?? statements.deleteRange(table, after: lower, through: upper)
             try connection.execute(statement.sql, statement.binds)
             rowsInTransaction += upper - lower
@@ -128,8 +135,12 @@ struct Eraser {
     private mutating func keepWithinBudget(early: Bool) throws {
         guard rowsInTransaction >= configuration.rowsPerTransaction else { return }
         guard context.isAlone else {
-            let heaviest = counts.max { $0.value.values.reduce(0) { $0 + $1.rows } < $1.value.values.reduce(0) { $0 + $1.rows } }
-            guard let jid = heaviest.flatMap({ try? JobID(parsing: $0.key) }) else { throw JobFailure.needsOwnTransaction }
+            let heaviest = counts.max {
+                $0.value.values.reduce(0) { $0 + $1.rows } < $1.value.values.reduce(0) { $0 + $1.rows }
+            }
+            guard let jid = heaviest.flatMap({ try? JobID(parsing: $0.key) }) else {
+                throw JobFailure.needsOwnTransaction
+            }
             throw NeedsOwnTransaction(jids: [jid])
         }
         guard early else { return }
@@ -142,7 +153,8 @@ struct Eraser {
     func result(for jid: String, keys: Int) -> JobResult {
         let tables = plan.tables.compactMap { table -> JobResult.TableCount? in
             guard let count = counts[jid]?[table.index], count.rows > 0 else { return nil }
-            return JobResult.TableCount(table: table.name, method: method(of: table), rows: count.rows, fields: count.fields)
+            return JobResult.TableCount(
+                table: table.name, method: method(of: table), rows: count.rows, fields: count.fields)
         }
         return JobResult(keys: keys, tables: tables)
     }

@@ -17,7 +17,8 @@ extension ErasureJobHandler {
         public var export: ExportStore.Configuration
 
         public init(
-            rowsPerStatement: Int = Configuration.defaultRowsPerStatement, rowsPerTransaction: Int = Configuration.defaultRowsPerTransaction,
+            rowsPerStatement: Int = Configuration.defaultRowsPerStatement,
+            rowsPerTransaction: Int = Configuration.defaultRowsPerTransaction,
             catalogRefresh: Duration = Configuration.defaultCatalogRefresh, export: ExportStore.Configuration = .init()
         ) {
             self.rowsPerStatement = max(1, rowsPerStatement)

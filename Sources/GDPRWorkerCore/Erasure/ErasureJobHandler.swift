@@ -41,7 +41,8 @@ public final class ErasureJobHandler: JobHandler, @unchecked Sendable {
         do {
             plan = try self.plan(on: connection, forceRefresh: false)
         } catch let error as DataMapError {
-            context.logger.error("the data map does not fit the database; jobs will retry", metadata: ["problem": "\(error)"])
+            context.logger.error(
+                "the data map does not fit the database; jobs will retry", metadata: ["problem": "\(error)"])
             let failure = JobFailure(.dataMap, error.description, permanent: false)
             return Dictionary(uniqueKeysWithValues: jobs.map { ($0.jid, JobOutcome.failed(failure)) })
         }
@@ -64,28 +65,41 @@ public final class ErasureJobHandler: JobHandler, @unchecked Sendable {
             for job in group.jobs {
                 if closures[job.jid.description]?.exceeded == true {
                     outcomes[job.jid] = .failed(
-                        JobFailure(.cascadeLimit, "more than \(plan.cascadeLimit) keys are linked (cascade_limit); nothing was erased", permanent: true))
+                        JobFailure(
+                            .cascadeLimit,
+                            "more than \(plan.cascadeLimit) keys are linked (cascade_limit); nothing was erased",
+                            permanent: true))
                 } else {
                     live.append(job)
                 }
             }
             guard !live.isEmpty else { continue }
-            let keys = try keyRows(live, closures: closures, surrogates: group.kind == .remove && plan.rekeys(in: group.mode), statements: statements, on: connection)
+            let keys = try keyRows(
+                live, closures: closures, surrogates: group.kind == .remove && plan.rekeys(in: group.mode),
+                statements: statements, on: connection)
             try workingSet.load(keys: keys, forExport: group.kind == .export)
-            let keyCounts = Dictionary(uniqueKeysWithValues: live.map { ($0.jid.description, closures[$0.jid.description]?.keys.count ?? 1) })
+            let keyCounts = Dictionary(
+                uniqueKeysWithValues: live.map { ($0.jid.description, closures[$0.jid.description]?.keys.count ?? 1) })
             if group.kind == .export {
                 let results = try Exporter(plan: plan, statements: statements, connection: connection, store: exports)
                     .run(live, keys: keyCounts, now: context.now ?? Date(), hooks: context.transaction)
-                for job in live { outcomes[job.jid] = .done(results[job.jid.description] ?? JobResult(keys: keyCounts[job.jid.description] ?? 1)) }
+                for job in live {
+                    outcomes[job.jid] = .done(
+                        results[job.jid.description] ?? JobResult(keys: keyCounts[job.jid.description] ?? 1))
+                }
             } else {
                 var eraser = Eraser(
-                    plan: plan, statements: statements, context: context, configuration: configuration, mode: group.mode, workingSet: workingSet
+                    plan: plan, statements: statements, context: context, configuration: configuration,
+                    mode: group.mode, workingSet: workingSet
                 ) {
                     workingSet.committed()
                     try workingSet.load(keys: keys)
                 }
                 try eraser.run()
-                for job in live { outcomes[job.jid] = .done(eraser.result(for: job.jid.description, keys: keyCounts[job.jid.description] ?? 1)) }
+                for job in live {
+                    outcomes[job.jid] = .done(
+                        eraser.result(for: job.jid.description, keys: keyCounts[job.jid.description] ?? 1))
+                }
             }
         }
         context.logger.debug("erasure batch processed", metadata: ["jobs": "\(jobs.count)"])
@@ -95,14 +109,17 @@ public final class ErasureJobHandler: JobHandler, @unchecked Sendable {
     /// The rows of the keys work table: per job and key, its typed forms and its surrogate,
     /// drawn once per key so a rekeyed key gets the same surrogate in every table.
     private func keyRows(
-        _ jobs: [ClaimedJob], closures: [String: KeyCascade.Closure], surrogates: Bool, statements: ErasureStatements, on connection: any DatabaseConnection
+        _ jobs: [ClaimedJob], closures: [String: KeyCascade.Closure], surrogates: Bool, statements: ErasureStatements,
+        on connection: any DatabaseConnection
     ) throws -> [[String]] {
         // Keyed by bytes: canonically equivalent keys in different normal forms are different keys.
         var drawn: [[UInt8]: String] = [:]
         if surrogates {
             let distinct = Set(jobs.flatMap { (closures[$0.jid.description]?.keys ?? []).map { Array($0.utf8) } })
             let statement = statements.drawSurrogates(distinct.map { String(decoding: $0, as: UTF8.self) })
-            for row in try connection.query(statement.sql, statement.binds) { drawn[Array(try row.string("key").utf8)] = try row.string("surrogate") }
+            for row in try connection.query(statement.sql, statement.binds) {
+                drawn[Array(try row.string("key").utf8)] = try row.string("surrogate")
+            }
         }
         return jobs.flatMap { job in
             let jid = job.jid.description
@@ -116,7 +133,9 @@ public final class ErasureJobHandler: JobHandler, @unchecked Sendable {
     private func plan(on connection: any DatabaseConnection, forceRefresh: Bool) throws -> ErasurePlan {
         lock.lock()
         defer { lock.unlock() }
-        if !forceRefresh, let compiled, Date().timeIntervalSince(compiled.at) < configuration.catalogRefresh.seconds { return compiled.plan }
+        if !forceRefresh, let compiled, Date().timeIntervalSince(compiled.at) < configuration.catalogRefresh.seconds {
+            return compiled.plan
+        }
         let plan = try DataMapCheck.plan(dataMap, on: connection)
         compiled = (plan, Date())
         return plan

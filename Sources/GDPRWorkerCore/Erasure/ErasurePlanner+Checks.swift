@@ -21,13 +21,17 @@ extension ErasurePlanner {
             report(.missingColumn, table: table.name, column: rule.column, "no such column in the database")
         }
         for column in live.columns where !table.classifies(column.name) {
-            report(.unclassifiedColumn, table: table.name, column: column.name, "has no strategy; classify it (keep, null, redact, token, rekey or a placeholder)")
+            report(
+                .unclassifiedColumn, table: table.name, column: column.name,
+                "has no strategy; classify it (keep, null, redact, token, rekey or a placeholder)")
         }
         for column in live.columns {
             guard let strategy = table.strategy(for: column.name) else { continue }
             checkStrategy(strategy, on: column, of: table.name)
             if primaryKey.contains(where: { $0.name == column.name }), strategy.rewrites, strategy != .rekey {
-                report(.strategyMismatch, table: table.name, column: column.name, "is part of the primary key, which must stay unique; use keep or rekey")
+                report(
+                    .strategyMismatch, table: table.name, column: column.name,
+                    "is part of the primary key, which must stay unique; use keep or rekey")
             }
         }
         for name in table.match {
@@ -36,7 +40,10 @@ extension ErasurePlanner {
                 continue
             }
             if !column.category.canHoldKeys {
-                report(.keyTypeMismatch, table: table.name, column: name, "match column of type \(column.declaredType) cannot hold keys; use a text, varchar, uuid or integer column")
+                report(
+                    .keyTypeMismatch, table: table.name, column: name,
+                    "match column of type \(column.declaredType) cannot hold keys; use a text, varchar, uuid or integer column"
+                )
             }
         }
         return Located(map: table, catalog: live, primaryKey: primaryKey)
@@ -50,22 +57,29 @@ extension ErasurePlanner {
             let unique = live.indexes.first { index in
                 index.isUnique && (index.plainColumns?.allSatisfy { live.column($0)?.isNullable == false } ?? false)
             }
-            let hint = unique?.plainColumns.map { "; its unique index \($0.joined(separator: ", ")) would do: primary_key: [\($0.joined(separator: ", "))]" } ?? ""
+            let hint =
+                unique?.plainColumns.map {
+                    "; its unique index \($0.joined(separator: ", ")) would do: primary_key: [\($0.joined(separator: ", "))]"
+                } ?? ""
             report(
                 .missingPrimaryKey, table: table.name,
-                "has no primary key, so its rows cannot be located one by one; add one (ALTER TABLE … ADD PRIMARY KEY (…)), or name NOT NULL columns of a unique index under primary_key\(hint)")
+                "has no primary key, so its rows cannot be located one by one; add one (ALTER TABLE … ADD PRIMARY KEY (…)), or name NOT NULL columns of a unique index under primary_key\(hint)"
+            )
             return []
         }
         var columns: [DatabaseCatalog.Column] = []
         for name in keyNames {
             guard let column = live.column(name) else {
-                report(.missingColumn, table: table.name, column: name, "primary_key names a column the table does not have")
+                report(
+                    .missingColumn, table: table.name, column: name,
+                    "primary_key names a column the table does not have")
                 continue
             }
             if !column.isComparable {
                 report(
                     .keyTypeMismatch, table: table.name, column: name,
-                    "primary key column of type \(column.declaredType) has no equality to locate rows by; declare primary_key with other columns")
+                    "primary key column of type \(column.declaredType) has no equality to locate rows by; declare primary_key with other columns"
+                )
             }
             columns.append(column)
         }
@@ -80,14 +94,19 @@ extension ErasurePlanner {
         for column in columns where column.isNullable {
             report(
                 .missingPrimaryKey, table: table.name, column: column.name,
-                "is in primary_key but allows NULL, and a row whose key is NULL cannot be located; make it NOT NULL or choose other columns")
+                "is in primary_key but allows NULL, and a row whose key is NULL cannot be located; make it NOT NULL or choose other columns"
+            )
         }
         return columns
     }
 
     mutating func checkStrategy(_ strategy: ColumnStrategy, on column: DatabaseCatalog.Column, of table: String) {
         if column.isGenerated {
-            if strategy.rewrites { report(.strategyMismatch, table: table, column: column.name, "is a generated column and cannot be written; use keep") }
+            if strategy.rewrites {
+                report(
+                    .strategyMismatch, table: table, column: column.name,
+                    "is a generated column and cannot be written; use keep")
+            }
             return
         }
         let category = column.category
@@ -97,7 +116,11 @@ extension ErasurePlanner {
         case .keep:
             return
         case .null:
-            if !column.isNullable { report(.strategyMismatch, table: table, column: column.name, "is NOT NULL, so null cannot apply; use redact, token or a placeholder") }
+            if !column.isNullable {
+                report(
+                    .strategyMismatch, table: table, column: column.name,
+                    "is NOT NULL, so null cannot apply; use redact, token or a placeholder")
+            }
             return
         case .redact(let text):
             fits = category == .text
@@ -108,46 +131,61 @@ extension ErasurePlanner {
             written = descriptor.maxLength
         }
         guard fits else {
-            report(.strategyMismatch, table: table, column: column.name, "\(strategy) cannot write a column of type \(column.declaredType)")
+            report(
+                .strategyMismatch, table: table, column: column.name,
+                "\(strategy) cannot write a column of type \(column.declaredType)")
             return
         }
         if category == .text, let written, let limit = Self.lengthLimit(column.declaredType), limit < written {
-            report(.strategyMismatch, table: table, column: column.name, "\(strategy) writes up to \(written) characters but \(column.declaredType) holds \(limit)")
+            report(
+                .strategyMismatch, table: table, column: column.name,
+                "\(strategy) writes up to \(written) characters but \(column.declaredType) holds \(limit)")
         }
     }
 
     /// The length limit of a `varchar(n)` or `char(n)` type.
     static func lengthLimit(_ declaredType: String) -> Int? {
-        guard let open = declaredType.firstIndex(of: "("), let close = declaredType.firstIndex(of: ")"), open < close else { return nil }
+        guard let open = declaredType.firstIndex(of: "("), let close = declaredType.firstIndex(of: ")"), open < close
+        else { return nil }
         return Int(declaredType[declaredType.index(after: open)..<close].trimmingCharacters(in: .whitespaces))
     }
 
     mutating func checkEdges(_ table: Located, mapped: Set<String>) {
         for edge in table.map.reachedBy {
             guard let column = table.catalog.column(edge.column) else {
-                report(.missingColumn, table: table.map.name, column: edge.column, "reached_by names a column the table does not have")
+                report(
+                    .missingColumn, table: table.map.name, column: edge.column,
+                    "reached_by names a column the table does not have")
                 continue
             }
             guard let source = catalog.table(edge.otherTable) else {
-                report(.missingTable, table: table.map.name, column: edge.column, "\(edge.direction.rawValue) names \(edge.otherTable), which is not in the database")
+                report(
+                    .missingTable, table: table.map.name, column: edge.column,
+                    "\(edge.direction.rawValue) names \(edge.otherTable), which is not in the database")
                 continue
             }
             guard mapped.contains(edge.otherTable) else {
-                let hint = edge.direction == .referencedBy
-                    ? "; to say that \(edge.otherTable)'s rows point here without mapping it, declare it under references instead" : ""
+                let hint =
+                    edge.direction == .referencedBy
+                    ? "; to say that \(edge.otherTable)'s rows point here without mapping it, declare it under references instead"
+                    : ""
                 report(
                     .unreachableTable, table: table.map.name, column: edge.column,
-                    "\(edge.direction.rawValue) names \(edge.otherTable), which is not in tables, so none of its rows are ever reached\(hint)")
+                    "\(edge.direction.rawValue) names \(edge.otherTable), which is not in tables, so none of its rows are ever reached\(hint)"
+                )
                 continue
             }
             guard let sourceColumn = source.column(edge.otherColumn) else {
-                report(.missingColumn, table: edge.otherTable, column: edge.otherColumn, "named by \(table.map.name).reached_by, but the table has no such column")
+                report(
+                    .missingColumn, table: edge.otherTable, column: edge.otherColumn,
+                    "named by \(table.map.name).reached_by, but the table has no such column")
                 continue
             }
             if column.category != sourceColumn.category || !column.isComparable {
                 report(
                     .keyTypeMismatch, table: table.map.name, column: edge.column,
-                    "is \(column.declaredType) but \(edge.otherTable).\(edge.otherColumn) is \(sourceColumn.declaredType); edge columns must have the same type")
+                    "is \(column.declaredType) but \(edge.otherTable).\(edge.otherColumn) is \(sourceColumn.declaredType); edge columns must have the same type"
+                )
             }
         }
     }
@@ -158,7 +196,9 @@ extension ErasurePlanner {
             return nil
         }
         if !mapped.contains(link.table) {
-            report(.unreachableTable, table: link.table, "link table is not in tables; its rows hold keys, so map it (match: its key columns)")
+            report(
+                .unreachableTable, table: link.table,
+                "link table is not in tables; its rows hold keys, so map it (match: its key columns)")
         }
         var columns: [DatabaseCatalog.Column] = []
         for name in link.columns {
@@ -167,12 +207,17 @@ extension ErasurePlanner {
                 continue
             }
             if !column.category.canHoldKeys {
-                report(.keyTypeMismatch, table: link.table, column: name, "link column of type \(column.declaredType) cannot hold keys")
+                report(
+                    .keyTypeMismatch, table: link.table, column: name,
+                    "link column of type \(column.declaredType) cannot hold keys")
             }
             columns.append(column)
         }
         if let first = columns.first, let other = columns.first(where: { $0.category != first.category }) {
-            report(.keyTypeMismatch, table: link.table, column: other.name, "is \(other.declaredType) but \(first.name) is \(first.declaredType); link columns must have the same type")
+            report(
+                .keyTypeMismatch, table: link.table, column: other.name,
+                "is \(other.declaredType) but \(first.name) is \(first.declaredType); link columns must have the same type"
+            )
         }
         guard columns.count == link.columns.count else { return nil }
         return ErasurePlan.Link(table: link.table, columns: columns, isIndexed: columns.map { live.isIndexed($0.name) })
@@ -182,14 +227,21 @@ extension ErasurePlanner {
         if let hot = catalog.table(pair.hotTable), hot.reusesKeys, let key = hot.primaryKey.first {
             report(
                 .reusableArchiveKey, table: pair.hotTable, column: key,
-                "a new row can get the id of a row already archived, and then cannot be archived; on SQLite declare it INTEGER PRIMARY KEY AUTOINCREMENT, on PostgreSQL give it an identity or a sequence default")
+                "a new row can get the id of a row already archived, and then cannot be archived; on SQLite declare it INTEGER PRIMARY KEY AUTOINCREMENT, on PostgreSQL give it an identity or a sequence default"
+            )
         }
         for table in [pair.hotTable, pair.archiveTable] {
             guard let live = catalog.table(table) else { continue }
             if live.column(pair.timeColumn) == nil {
-                report(.missingColumn, table: table, column: pair.timeColumn, "archive time_column: no such column in the database")
-            } else if let category = live.column(pair.timeColumn)?.category, category != .timestamp && category != .date && category != .text {
-                report(.strategyMismatch, table: table, column: pair.timeColumn, "archive time_column must be a timestamp or date")
+                report(
+                    .missingColumn, table: table, column: pair.timeColumn,
+                    "archive time_column: no such column in the database")
+            } else if let category = live.column(pair.timeColumn)?.category,
+                category != .timestamp && category != .date && category != .text
+            {
+                report(
+                    .strategyMismatch, table: table, column: pair.timeColumn,
+                    "archive time_column must be a timestamp or date")
             }
         }
     }
@@ -217,7 +269,8 @@ extension ErasurePlanner {
                         report(
                             .unmappedReference, table: referencing, column: columns,
                             "references \(name) ON DELETE \(key.onDelete.sql): its rows hang off \(name)'s and likely hold the same person's data, "
-                                + "but \(referencing) is not in the data map; map it (reached_by: - column: \(key.columns[0]), references: \(name).\(key.referencedColumns.first ?? "…"))")
+                                + "but \(referencing) is not in the data map; map it (reached_by: - column: \(key.columns[0]), references: \(name).\(key.referencedColumns.first ?? "…"))"
+                        )
                     } else if deletesOwnRows {
                         report(
                             .unmappedReference, table: referencing, column: columns,
@@ -230,7 +283,8 @@ extension ErasurePlanner {
                     report(
                         .unmappedReference, table: referencing, column: columns,
                         "references \(name)\(declared), which erasure deletes from, through a column no reached_by edge follows, so rows of other people "
-                            + "would point at deleted rows; add the edge to \(referencing), or keep \(name)'s rows with on_delete: anonymise")
+                            + "would point at deleted rows; add the edge to \(referencing), or keep \(name)'s rows with on_delete: anonymise"
+                    )
                 }
             }
         }
@@ -239,12 +293,15 @@ extension ErasurePlanner {
     /// Whether a reference is followed by a reach edge: the referencing rows are reached as
     /// children of the referenced ones, or the referenced rows as parents of the referencing ones.
     static func isEdge(_ key: DatabaseCatalog.ForeignKey, from referencing: TableMap, into target: TableMap) -> Bool {
-        guard key.columns.count == 1, let column = key.columns.first, let referenced = key.referencedColumns.first else { return false }
+        guard key.columns.count == 1, let column = key.columns.first, let referenced = key.referencedColumns.first
+        else { return false }
         let child = referencing.reachedBy.contains {
-            $0.direction == .references && $0.column == column && $0.otherTable == target.name && $0.otherColumn == referenced
+            $0.direction == .references && $0.column == column && $0.otherTable == target.name
+                && $0.otherColumn == referenced
         }
         let parent = target.reachedBy.contains {
-            $0.direction == .referencedBy && $0.column == referenced && $0.otherTable == referencing.name && $0.otherColumn == column
+            $0.direction == .referencedBy && $0.column == referenced && $0.otherTable == referencing.name
+                && $0.otherColumn == column
         }
         return child || parent
     }
@@ -257,15 +314,18 @@ extension ErasurePlanner {
             guard let column = table.catalog.column(columnName), !column.isNullable else { continue }
             report(
                 .strategyMismatch, table: name, column: columnName,
-                "on_delete: anonymise keeps the rows, but the column points at rows delete mode deletes; it must allow NULL")
+                "on_delete: anonymise keeps the rows, but the column points at rows delete mode deletes; it must allow NULL"
+            )
         }
         let keyColumns = Set(table.map.match + map.links.filter { $0.table == name }.flatMap(\.columns))
         for columnName in keyColumns.sorted() {
-            guard let column = table.catalog.column(columnName), case .keep? = table.map.strategy(for: columnName) else { continue }
+            guard let column = table.catalog.column(columnName), case .keep? = table.map.strategy(for: columnName)
+            else { continue }
             if column.category == .integer && !column.isNullable {
                 report(
                     .strategyMismatch, table: name, column: columnName,
-                    "on_delete: anonymise keeps the rows, so delete mode must remove this key; an integer key column must allow NULL")
+                    "on_delete: anonymise keeps the rows, so delete mode must remove this key; an integer key column must allow NULL"
+                )
             }
         }
     }

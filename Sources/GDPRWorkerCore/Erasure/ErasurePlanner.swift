@@ -22,30 +22,40 @@ struct ErasurePlanner {
                 continue
             }
             declared.append(
-                (reference.column.table,
-                 DatabaseCatalog.ForeignKey(
-                    columns: [reference.column.column], referencedTable: reference.references.table,
-                    referencedColumns: [reference.references.column], onDelete: .noAction, isDeclared: true)))
+                (
+                    reference.column.table,
+                    DatabaseCatalog.ForeignKey(
+                        columns: [reference.column.column], referencedTable: reference.references.table,
+                        referencedColumns: [reference.references.column], onDelete: .noAction, isDeclared: true)
+                ))
         }
         for column in map.notReferences where live.table(column.table)?.column(column.column) == nil {
-            found.append(DataMapProblem(.missingColumn, table: column.table, column: column.column, "not_references names a column the database does not have"))
+            found.append(
+                DataMapProblem(
+                    .missingColumn, table: column.table, column: column.column,
+                    "not_references names a column the database does not have"))
         }
         problems += found
         catalog = live.adding(declared)
     }
 
     /// What is wrong with a declared reference, if anything.
-    static func problem(with reference: DeclaredReference, in catalog: DatabaseCatalog, mapped: Set<String>) -> DataMapProblem? {
+    static func problem(
+        with reference: DeclaredReference, in catalog: DatabaseCatalog, mapped: Set<String>
+    ) -> DataMapProblem? {
         let from = reference.column
         let to = reference.references
         guard let source = catalog.table(from.table) else {
             return DataMapProblem(.missingTable, table: from.table, "references: no such table in the database")
         }
         guard let sourceColumn = source.column(from.column) else {
-            return DataMapProblem(.missingColumn, table: from.table, column: from.column, "references: no such column in the database")
+            return DataMapProblem(
+                .missingColumn, table: from.table, column: from.column, "references: no such column in the database")
         }
         guard let target = catalog.table(to.table) else {
-            return DataMapProblem(.missingTable, table: from.table, column: from.column, "references names \(to.table), which is not in the database")
+            return DataMapProblem(
+                .missingTable, table: from.table, column: from.column,
+                "references names \(to.table), which is not in the database")
         }
         guard mapped.contains(to.table) else {
             return DataMapProblem(
@@ -53,12 +63,15 @@ struct ErasurePlanner {
                 "references names \(to), but \(to.table) is not in tables; declare only references into mapped tables")
         }
         guard let targetColumn = target.column(to.column) else {
-            return DataMapProblem(.missingColumn, table: to.table, column: to.column, "named by references, but the table has no such column")
+            return DataMapProblem(
+                .missingColumn, table: to.table, column: to.column,
+                "named by references, but the table has no such column")
         }
         if sourceColumn.category != targetColumn.category || !sourceColumn.isComparable {
             return DataMapProblem(
                 .keyTypeMismatch, table: from.table, column: from.column,
-                "is \(sourceColumn.declaredType) but \(to) is \(targetColumn.declaredType); a reference joins columns of the same type")
+                "is \(sourceColumn.declaredType) but \(to) is \(targetColumn.declaredType); a reference joins columns of the same type"
+            )
         }
         return nil
     }
@@ -81,7 +94,8 @@ struct ErasurePlanner {
         }
         for table in located { checkEdges(table, mapped: names) }
         for table in mapped where table.match.isEmpty && table.reachedBy.isEmpty {
-            report(.unreachableTable, table: table.name, "neither match nor reached_by: no job would ever reach its rows")
+            report(
+                .unreachableTable, table: table.name, "neither match nor reached_by: no job would ever reach its rows")
         }
         for pair in map.archivePairs { checkArchive(pair) }
         guard problems.isEmpty else { return nil }
@@ -114,17 +128,20 @@ struct ErasurePlanner {
             }
         }
         let reach = order.reach.map { planIndex[$0]! }
-        let downstream = Dictionary(uniqueKeysWithValues: order.mutation.map { located in
-            (planIndex[located]!, Set(graph.downstream(of: located).map { planIndex[$0]! }))
-        })
-        let steps = Self.steps(tables: tables, reach: reach, downstream: downstream, judgeWhileLoading: graph.judgesWhileLoading)
+        let downstream = Dictionary(
+            uniqueKeysWithValues: order.mutation.map { located in
+                (planIndex[located]!, Set(graph.downstream(of: located).map { planIndex[$0]! }))
+            })
+        let steps = Self.steps(
+            tables: tables, reach: reach, downstream: downstream, judgeWhileLoading: graph.judgesWhileLoading)
         let fingerprint = Self.fingerprint(of: tables, links: links, cascadeLimit: map.cascadeLimit)
         for position in tables.indices {
             tables[position].reachWorkTable = "gw_\(fingerprint)_reach_\(position)"
             tables[position].chunkWorkTable = "gw_\(fingerprint)_chunk_\(position)"
         }
         return ErasurePlan(
-            cascadeLimit: map.cascadeLimit, links: links, tables: tables, loadSteps: steps.load, writeSteps: steps.write,
+            cascadeLimit: map.cascadeLimit, links: links, tables: tables, loadSteps: steps.load,
+            writeSteps: steps.write,
             fingerprint: fingerprint, archivePairs: map.archivePairs)
     }
 
@@ -159,7 +176,8 @@ struct ErasurePlanner {
         var write: [ErasurePlan.WriteStep] = []
         let contended = tables.indices.filter { tables[$0].isContended }
         for index in tables.indices.filter({ tables[$0].isEarly }) + tables.indices.filter({ !tables[$0].isEarly }) {
-            for lock in contended where !locked.contains(lock) && (lock == index || downstream[lock]?.contains(index) == true) {
+            for lock in contended
+            where !locked.contains(lock) && (lock == index || downstream[lock]?.contains(index) == true) {
                 write.append(.lock(lock))
                 if tables[lock].isParentTarget { write.append(.judge(lock)) }
                 locked.insert(lock)
@@ -178,7 +196,9 @@ struct ErasurePlanner {
     func plannedTable(_ table: Located, index: Int, graph: ReachGraph) -> ErasurePlan.Table {
         let name = table.map.name
         let anonymise = table.catalog.columns.compactMap { column -> ErasurePlan.Table.Rewrite? in
-            guard let strategy = table.map.strategy(for: column.name), strategy.rewrites, !column.isGenerated else { return nil }
+            guard let strategy = table.map.strategy(for: column.name), strategy.rewrites, !column.isGenerated else {
+                return nil
+            }
             return ErasurePlan.Table.Rewrite(column: column, strategy: strategy)
         }
         var retain: [ErasurePlan.Table.Rewrite] = []
@@ -198,7 +218,9 @@ struct ErasurePlanner {
         }
         return ErasurePlan.Table(
             index: index, name: name, columns: table.catalog.columns, primaryKey: table.primaryKey,
-            matches: table.map.match.compactMap { name in table.catalog.column(name).map { ($0, table.catalog.isIndexed(name)) } },
+            matches: table.map.match.compactMap { name in
+                table.catalog.column(name).map { ($0, table.catalog.isIndexed(name)) }
+            },
             childEdges: graph.edges(of: name, .references), parentEdges: graph.edges(of: name, .referencedBy),
             references: graph.references(into: name), isMaterialized: graph.materialized.contains(name),
             isContended: graph.contended.contains(name), isEarly: graph.isEarly(name),

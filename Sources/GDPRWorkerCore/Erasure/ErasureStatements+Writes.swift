@@ -28,7 +28,8 @@ extension ErasureStatements {
         case .token: return rewrite.strategy.descriptor!.generate!(dialect)
         case .rekey:
             let keys = dialect.workTable(plan.keysWorkTable)
-            let known = "SELECT k.surrogate FROM \(keys) AS k WHERE \(keyMatch("t.\(q(rewrite.column.name))", category, keys: "k")) AND k.surrogate IS NOT NULL LIMIT 1"
+            let known =
+                "SELECT k.surrogate FROM \(keys) AS k WHERE \(keyMatch("t.\(q(rewrite.column.name))", category, keys: "k")) AND k.surrogate IS NOT NULL LIMIT 1"
             return dialect.cast("COALESCE((\(known)), \(dialect.randomMarkedUUID))", to: category)
         case .placeholder(let kind):
             return dialect.cast(kind.descriptor.generate!(dialect), to: category)
@@ -38,14 +39,17 @@ extension ErasureStatements {
     /// How many of a row's fields the rewrites would change.
     func changedFields(_ rewrites: [Rewrite], statement: inout BoundStatement) -> String {
         guard !rewrites.isEmpty else { return "0" }
-        return "(" + rewrites.map { "CASE WHEN \(isDone($0, statement: &statement)) THEN 0 ELSE 1 END" }.joined(separator: " + ") + ")"
+        return "("
+            + rewrites.map { "CASE WHEN \(isDone($0, statement: &statement)) THEN 0 ELSE 1 END" }.joined(
+                separator: " + ") + ")"
     }
 
     /// `column = CASE WHEN <done> THEN t.column ELSE <new> END, …`: a field already anonymised keeps its value.
     func assignments(_ rewrites: [Rewrite], statement: inout BoundStatement) -> String {
         rewrites.map { rewrite in
             let column = q(rewrite.column.name)
-            return "\(column) = CASE WHEN \(isDone(rewrite, statement: &statement)) THEN t.\(column) ELSE \(newValue(rewrite, statement: &statement)) END"
+            return
+                "\(column) = CASE WHEN \(isDone(rewrite, statement: &statement)) THEN t.\(column) ELSE \(newValue(rewrite, statement: &statement)) END"
         }.joined(separator: ", ")
     }
 
@@ -88,11 +92,13 @@ extension ErasureStatements {
         let reach = dialect.workTable(table.reachWorkTable)
         let keys = Self.keyNames(table)
         let target = table.primaryKey.map { "t.\(q($0.name))" }
-        let located = table.primaryKey.count == 1
+        let located =
+            table.primaryKey.count == 1
             ? "\(target[0]) = ANY(ARRAY(SELECT r.pk0 FROM \(reach) AS r))"
             : "(\(target.joined(separator: ", "))) IN (SELECT \(keys.map { "r.\($0)" }.joined(separator: ", ")) FROM \(reach) AS r)"
         let returned = zip(keys, target).map { "\($1) AS \($0)" }.joined(separator: ", ")
-        let owner = "SELECT min(r.jid) FROM \(reach) AS r WHERE " + keys.map { "r.\($0) = d.\($0)" }.joined(separator: " AND ")
+        let owner =
+            "SELECT min(r.jid) FROM \(reach) AS r WHERE " + keys.map { "r.\($0) = d.\($0)" }.joined(separator: " AND ")
         statement.sql = """
             WITH d AS (DELETE FROM \(q(table.name)) AS t WHERE \(located) RETURNING \(returned))
             SELECT (\(owner)) AS jid, count(*) AS rows, 0 AS fields FROM d GROUP BY 1
@@ -117,17 +123,23 @@ extension ErasureStatements {
         for (position, path) in paths.enumerated() {
             let column = "t.\(q(path.column.name))"
             let values = "ARRAY(SELECT v\(position).v FROM v\(position))"
-            withs.append("v\(position) AS (SELECT DISTINCT ON (x.v) x.v AS v, x.jid AS jid FROM (\(path.values)) AS x ORDER BY x.v, x.jid)")
+            withs.append(
+                "v\(position) AS (SELECT DISTINCT ON (x.v) x.v AS v, x.jid AS jid FROM (\(path.values)) AS x ORDER BY x.v, x.jid)"
+            )
             guard table.isEarly else { continue }
-            withs.append("n\(position) AS (SELECT count(*) AS n FROM (SELECT 1 FROM \(q(table.name)) AS t WHERE \(column) = ANY(\(values)) LIMIT \(bound) + 1) AS c)")
+            withs.append(
+                "n\(position) AS (SELECT count(*) AS n FROM (SELECT 1 FROM \(q(table.name)) AS t WHERE \(column) = ANY(\(values)) LIMIT \(bound) + 1) AS c)"
+            )
             counts.append("(SELECT n FROM n\(position))")
         }
         let fits = counts.isEmpty ? "true" : "\(counts.joined(separator: " + ")) <= \(bound)"
         for (position, path) in paths.enumerated() {
             let column = "t.\(q(path.column.name))"
             withs.append(
-                "d\(position) AS (DELETE FROM \(q(table.name)) AS t WHERE \(column) = ANY(ARRAY(SELECT v\(position).v FROM v\(position))) AND \(fits) RETURNING \(column) AS v)")
-            results.append("SELECT v\(position).jid AS jid FROM d\(position) JOIN v\(position) ON v\(position).v = d\(position).v")
+                "d\(position) AS (DELETE FROM \(q(table.name)) AS t WHERE \(column) = ANY(ARRAY(SELECT v\(position).v FROM v\(position))) AND \(fits) RETURNING \(column) AS v)"
+            )
+            results.append(
+                "SELECT v\(position).jid AS jid FROM d\(position) JOIN v\(position) ON v\(position).v = d\(position).v")
         }
         statement.sql = """
             WITH \(withs.joined(separator: ",\n     "))
@@ -147,7 +159,8 @@ extension ErasureStatements {
             var values = "SELECT k.\(key) AS v, k.jid AS jid FROM \(keys) AS k WHERE k.\(key) IS NOT NULL"
             if column.category == .uuid, !dialect.hasNativeUUID {
                 // Text UUIDs, in lower or upper case (see keyMatch).
-                values = "SELECT k.key_uuid AS v, k.jid AS jid FROM \(keys) AS k WHERE k.key_uuid IS NOT NULL"
+                values =
+                    "SELECT k.key_uuid AS v, k.jid AS jid FROM \(keys) AS k WHERE k.key_uuid IS NOT NULL"
                     + " UNION ALL SELECT upper(k.key_uuid), k.jid FROM \(keys) AS k WHERE k.key_uuid IS NOT NULL"
             }
             paths.append((column, indexed, values))
@@ -158,8 +171,13 @@ extension ErasureStatements {
             if source.primaryKey.count == 1, source.primaryKey[0].name == edge.sourceColumn.name {
                 paths.append((edge.column, edge.isIndexed, "SELECT r.pk0 AS v, r.jid AS jid FROM \(reach)"))
             } else {
-                let row = dialect.join(q(source.name), as: "s", on: joinOnKey(source, workAlias: "r", tableAlias: "s"), indexed: true)
-                paths.append((edge.column, edge.isIndexed, "SELECT s.\(q(edge.sourceColumn.name)) AS v, r.jid AS jid FROM \(reach) \(row)"))
+                let row = dialect.join(
+                    q(source.name), as: "s", on: joinOnKey(source, workAlias: "r", tableAlias: "s"), indexed: true)
+                paths.append(
+                    (
+                        edge.column, edge.isIndexed,
+                        "SELECT s.\(q(edge.sourceColumn.name)) AS v, r.jid AS jid FROM \(reach) \(row)"
+                    ))
             }
         }
         return paths
@@ -178,7 +196,8 @@ extension ErasureStatements {
             INSERT INTO \(dialect.workTable(table.chunkWorkTable)) (seq, jid, \(keys), fields)
             SELECT row_number() OVER (ORDER BY \(keys)), min(jid), \(keys), max(fields) FROM (\(union)) AS c GROUP BY \(keys)
             """
-        statement.sql = dialect.aggregatesReturningRows
+        statement.sql =
+            dialect.aggregatesReturningRows
             ? "WITH w AS (\(insert) RETURNING jid, fields) SELECT jid, count(*) AS rows, sum(fields) AS fields FROM w GROUP BY jid"
             : insert
         return statement
@@ -190,15 +209,20 @@ extension ErasureStatements {
     }
 
     /// The rows of chunk list entries `lo < seq <= hi`.
-    func chunkRange(_ table: ErasurePlan.Table, statement: inout BoundStatement, after lower: Int, through upper: Int) -> String {
+    func chunkRange(
+        _ table: ErasurePlan.Table, statement: inout BoundStatement, after lower: Int, through upper: Int
+    ) -> String {
         let keys = Self.keyNames(table).map { "w.\($0)" }.joined(separator: ", ")
         let target = table.primaryKey.map { "t.\(q($0.name))" }.joined(separator: ", ")
         let low = statement.bindSeparately(.int(lower))
         let high = statement.bindSeparately(.int(upper))
-        return "(\(target)) IN (SELECT \(keys) FROM \(dialect.workTable(table.chunkWorkTable)) AS w WHERE w.seq > \(low) AND w.seq <= \(high))"
+        return
+            "(\(target)) IN (SELECT \(keys) FROM \(dialect.workTable(table.chunkWorkTable)) AS w WHERE w.seq > \(low) AND w.seq <= \(high))"
     }
 
-    func anonymiseRange(_ table: ErasurePlan.Table, _ rewrites: [Rewrite], after lower: Int, through upper: Int) -> BoundStatement {
+    func anonymiseRange(
+        _ table: ErasurePlan.Table, _ rewrites: [Rewrite], after lower: Int, through upper: Int
+    ) -> BoundStatement {
         var statement = BoundStatement(dialect)
         let sets = assignments(rewrites, statement: &statement)
         let range = chunkRange(table, statement: &statement, after: lower, through: upper)

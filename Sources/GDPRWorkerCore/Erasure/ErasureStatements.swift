@@ -18,7 +18,8 @@ struct ErasureStatements {
 
     /// `alias.pk0 = t."id" AND …`
     func joinOnKey(_ table: ErasurePlan.Table, workAlias: String, tableAlias: String) -> String {
-        zip(Self.keyNames(table), table.primaryKey).map { "\(workAlias).\($0) = \(tableAlias).\(q($1.name))" }.joined(separator: " AND ")
+        zip(Self.keyNames(table), table.primaryKey).map { "\(workAlias).\($0) = \(tableAlias).\(q($1.name))" }.joined(
+            separator: " AND ")
     }
 
     /// Whether `column` holds one of the keys of the keys row `alias`. Without a native UUID type
@@ -57,22 +58,32 @@ struct ErasureStatements {
             dialect.createWorkIndex(plan.keysWorkTable + "_int", on: plan.keysWorkTable, columns: ["key_int"]),
         ]
         for table in plan.tables {
-            let keyColumns = zip(Self.keyNames(table), table.primaryKey).map { "\($0) \(dialect.workColumnType(copying: $1)) NOT NULL" }
+            let keyColumns = zip(Self.keyNames(table), table.primaryKey).map {
+                "\($0) \(dialect.workColumnType(copying: $1)) NOT NULL"
+            }
             if table.isMaterialized {
                 // `parent` marks rows reached only as a parent, candidates until judged not shared.
                 let parent = table.isParentTarget ? ["parent \(dialect.workColumnType(.integer)) NOT NULL"] : []
                 statements.append(
                     dialect.createWorkTable(
-                        table.reachWorkTable, columns: ["jid \(dialect.workColumnType(.text)) NOT NULL"] + keyColumns + parent, clearedOnCommit: true))
-                statements.append(dialect.createWorkIndex(table.reachWorkTable + "_pk", on: table.reachWorkTable, columns: Self.keyNames(table)))
+                        table.reachWorkTable,
+                        columns: ["jid \(dialect.workColumnType(.text)) NOT NULL"] + keyColumns + parent,
+                        clearedOnCommit: true))
+                statements.append(
+                    dialect.createWorkIndex(
+                        table.reachWorkTable + "_pk", on: table.reachWorkTable, columns: Self.keyNames(table)))
             }
             statements.append(
                 dialect.createWorkTable(
                     table.chunkWorkTable,
-                    columns: ["seq \(dialect.workColumnType(.integer)) NOT NULL", "jid \(dialect.workColumnType(.text)) NOT NULL"] + keyColumns
+                    columns: [
+                        "seq \(dialect.workColumnType(.integer)) NOT NULL",
+                        "jid \(dialect.workColumnType(.text)) NOT NULL",
+                    ] + keyColumns
                         + ["fields \(dialect.workColumnType(.integer)) NOT NULL"],
                     clearedOnCommit: false))
-            statements.append(dialect.createWorkIndex(table.chunkWorkTable + "_seq", on: table.chunkWorkTable, columns: ["seq"]))
+            statements.append(
+                dialect.createWorkIndex(table.chunkWorkTable + "_seq", on: table.chunkWorkTable, columns: ["seq"]))
         }
         return statements
     }
@@ -106,8 +117,12 @@ struct ErasureStatements {
     ///
     /// A materialized table reads its reached rows; any other table is found directly, through its
     /// match columns and the child edges from materialized tables.
-    func branches(of table: ErasurePlan.Table, fields: (expression: String, onlyChanged: Bool)?, statement: inout BoundStatement) -> [String] {
-        let output = Self.keyNames(table).enumerated().map { index, name in "t.\(q(table.primaryKey[index].name)) AS \(name)" }
+    func branches(
+        of table: ErasurePlan.Table, fields: (expression: String, onlyChanged: Bool)?, statement: inout BoundStatement
+    ) -> [String] {
+        let output = Self.keyNames(table).enumerated().map { index, name in
+            "t.\(q(table.primaryKey[index].name)) AS \(name)"
+        }
         let fieldsColumn = fields.map { ", \($0.expression) AS fields" } ?? ", 0 AS fields"
         let filter = fields.flatMap { $0.onlyChanged ? " WHERE \($0.expression) > 0" : nil } ?? ""
         func select(_ jid: String, _ from: String) -> String {
@@ -115,30 +130,46 @@ struct ErasureStatements {
         }
         if table.isMaterialized {
             let on = joinOnKey(table, workAlias: "r", tableAlias: "t")
-            return [select("r.jid", "\(dialect.workTable(table.reachWorkTable)) AS r \(dialect.join(q(table.name), as: "t", on: on, indexed: true))")]
+            return [
+                select(
+                    "r.jid",
+                    "\(dialect.workTable(table.reachWorkTable)) AS r \(dialect.join(q(table.name), as: "t", on: on, indexed: true))"
+                )
+            ]
         }
         return discoveryBranches(of: table).map { select($0.jid, $0.from) }
     }
 
     /// The FROM clauses that discover a table's rows from the keys and from materialized tables,
     /// with the expression of the jid each row belongs to. Parent edges are not included.
-    func discoveryBranches(of table: ErasurePlan.Table, includingParents: Bool = false) -> [(jid: String, from: String, parent: Bool)] {
+    func discoveryBranches(
+        of table: ErasurePlan.Table, includingParents: Bool = false
+    ) -> [(jid: String, from: String, parent: Bool)] {
         var branches: [(String, String, Bool)] = []
         for (column, indexed) in table.matches {
             let on = keyMatch("t.\(q(column.name))", column.category, keys: "k")
-            branches.append(("k.jid", "\(dialect.workTable(plan.keysWorkTable)) AS k \(dialect.join(q(table.name), as: "t", on: on, indexed: indexed))", false))
+            branches.append(
+                (
+                    "k.jid",
+                    "\(dialect.workTable(plan.keysWorkTable)) AS k \(dialect.join(q(table.name), as: "t", on: on, indexed: indexed))",
+                    false
+                ))
         }
-        let edges = table.childEdges.map { ($0, false) } + (includingParents ? table.parentEdges.map { ($0, true) } : [])
+        let edges =
+            table.childEdges.map { ($0, false) } + (includingParents ? table.parentEdges.map { ($0, true) } : [])
         for (edge, parent) in edges {
             let source = plan.tables[edge.source]
             let reach = "\(dialect.workTable(source.reachWorkTable)) AS r"
             if source.primaryKey.count == 1, source.primaryKey[0].name == edge.sourceColumn.name {
-                let rows = dialect.join(q(table.name), as: "t", on: "t.\(q(edge.column.name)) = r.pk0", indexed: edge.isIndexed)
+                let rows = dialect.join(
+                    q(table.name), as: "t", on: "t.\(q(edge.column.name)) = r.pk0", indexed: edge.isIndexed)
                 branches.append(("r.jid", "\(reach) \(rows)", parent))
             } else {
-                let sourceRow = dialect.join(q(source.name), as: "s", on: joinOnKey(source, workAlias: "r", tableAlias: "s"), indexed: true)
+                let sourceRow = dialect.join(
+                    q(source.name), as: "s", on: joinOnKey(source, workAlias: "r", tableAlias: "s"), indexed: true)
                 let targetRows = dialect.join(
-                    q(table.name), as: "t", on: "t.\(q(edge.column.name)) = s.\(q(edge.sourceColumn.name))", indexed: edge.isIndexed)
+                    q(table.name), as: "t", on: "t.\(q(edge.column.name)) = s.\(q(edge.sourceColumn.name))",
+                    indexed: edge.isIndexed)
                 branches.append(("r.jid", "\(reach) \(sourceRow) \(targetRows)", parent))
             }
         }
@@ -152,12 +183,15 @@ struct ErasureStatements {
     func materialize(_ table: ErasurePlan.Table) -> BoundStatement {
         var statement = BoundStatement(dialect)
         let keys = Self.keyNames(table)
-        let output = keys.enumerated().map { index, name in "t.\(q(table.primaryKey[index].name)) AS \(name)" }.joined(separator: ", ")
+        let output = keys.enumerated().map { index, name in "t.\(q(table.primaryKey[index].name)) AS \(name)" }.joined(
+            separator: ", ")
         let selects = discoveryBranches(of: table, includingParents: true).map { branch in
-            "SELECT \(branch.jid) AS jid, \(output)" + (table.isParentTarget ? ", \(branch.parent ? 1 : 0) AS parent" : "") + " FROM \(branch.from)"
+            "SELECT \(branch.jid) AS jid, \(output)"
+                + (table.isParentTarget ? ", \(branch.parent ? 1 : 0) AS parent" : "") + " FROM \(branch.from)"
         }
         let columns = ["jid"] + keys + (table.isParentTarget ? ["parent"] : [])
-        statement.sql = "INSERT INTO \(dialect.workTable(table.reachWorkTable)) (\(columns.joined(separator: ", "))) "
+        statement.sql =
+            "INSERT INTO \(dialect.workTable(table.reachWorkTable)) (\(columns.joined(separator: ", "))) "
             + selects.joined(separator: " UNION ")
         return statement
     }
@@ -169,7 +203,8 @@ struct ErasureStatements {
         guard table.isMaterialized, let clause = dialect.rowLockClause(alias: "p") else { return nil }
         var statement = BoundStatement(dialect)
         let key = table.primaryKey.map { "p.\(q($0.name))" }.joined(separator: ", ")
-        let reached = "SELECT \(Self.keyNames(table).map { "r.\($0)" }.joined(separator: ", ")) FROM \(dialect.workTable(table.reachWorkTable)) AS r"
+        let reached =
+            "SELECT \(Self.keyNames(table).map { "r.\($0)" }.joined(separator: ", ")) FROM \(dialect.workTable(table.reachWorkTable)) AS r"
         // One column: an index scan for the list; several: a semi-join.
         let located = table.primaryKey.count == 1 ? "\(key) = ANY(ARRAY(\(reached)))" : "(\(key)) IN (\(reached))"
         statement.sql = "SELECT 1 AS locked FROM \(q(table.name)) AS p WHERE \(located) ORDER BY \(key) \(clause)"
@@ -205,10 +240,12 @@ struct ErasureStatements {
     /// No row outside the batch's reached rows references parent row `t`.
     func notShared(_ table: ErasurePlan.Table) -> String {
         let conditions = table.references.map { reference -> String in
-            let referencing = "SELECT 1 FROM \(q(reference.table)) AS x WHERE x.\(q(reference.column)) = t.\(q(reference.targetColumn))"
+            let referencing =
+                "SELECT 1 FROM \(q(reference.table)) AS x WHERE x.\(q(reference.column)) = t.\(q(reference.targetColumn))"
             guard let index = reference.materialized else { return "NOT EXISTS (\(referencing))" }
             let other = plan.tables[index]
-            let reached = "SELECT 1 FROM \(dialect.workTable(other.reachWorkTable)) AS y WHERE \(joinOnKey(other, workAlias: "y", tableAlias: "x"))"
+            let reached =
+                "SELECT 1 FROM \(dialect.workTable(other.reachWorkTable)) AS y WHERE \(joinOnKey(other, workAlias: "y", tableAlias: "x"))"
             return "NOT EXISTS (\(referencing) AND NOT EXISTS (\(reached)))"
         }
         return conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND ")

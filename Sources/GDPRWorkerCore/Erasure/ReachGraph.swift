@@ -30,10 +30,12 @@ struct ReachGraph {
         self.tables = tables
         self.catalog = catalog
         linkColumns = Dictionary(links.map { ($0.table, Set($0.columns)) }, uniquingKeysWith: { $0.union($1) })
-        let position = Dictionary(tables.enumerated().map { ($1.map.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let position = Dictionary(
+            tables.enumerated().map { ($1.map.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.position = position
         sources = Set(tables.flatMap { $0.map.reachedBy.map(\.otherTable) })
-        let parentTargets = Set(tables.filter { $0.map.reachedBy.contains { $0.direction == .referencedBy } }.map(\.map.name))
+        let parentTargets = Set(
+            tables.filter { $0.map.reachedBy.contains { $0.direction == .referencedBy } }.map(\.map.name))
         self.parentTargets = parentTargets
         let linkColumns = self.linkColumns
         let contended = Set(
@@ -41,7 +43,9 @@ struct ReachGraph {
                 if parentTargets.contains(table.map.name) { return true }
                 // A link row pairs keys of one person, so its key columns are one path between them.
                 let keyed = linkColumns[table.map.name] ?? []
-                let matches = table.map.match.filter { !keyed.contains($0) }.count + (table.map.match.contains(where: keyed.contains) ? 1 : 0)
+                let matches =
+                    table.map.match.filter { !keyed.contains($0) }.count
+                    + (table.map.match.contains(where: keyed.contains) ? 1 : 0)
                 return matches + table.map.reachedBy.filter { $0.direction == .references }.count >= 2
             }.map(\.map.name))
         self.contended = contended
@@ -49,7 +53,9 @@ struct ReachGraph {
         let mapped = Set(tables.map(\.map.name))
         for target in parentTargets {
             for table in tables where table.map.name != target {
-                if table.catalog.foreignKeys.contains(where: { $0.referencedTable == target }) { materialized.insert(table.map.name) }
+                if table.catalog.foreignKeys.contains(where: { $0.referencedTable == target }) {
+                    materialized.insert(table.map.name)
+                }
             }
         }
         self.materialized = materialized.intersection(mapped)
@@ -81,29 +87,39 @@ struct ReachGraph {
                 problems.append(
                     DataMapProblem(
                         .cycle, table: table.map.name, column: edge.column,
-                        "reached_by names the table itself; a table reached from its own rows is a cycle erasure cannot order"))
+                        "reached_by names the table itself; a table reached from its own rows is a cycle erasure cannot order"
+                    ))
             }
         }
         // A parent target is judged against the reached rows of every table that references it,
         // so those are materialized first.
         for target in parentTargets {
             guard let targetIndex = position[target] else { continue }
-            for (index, table) in tables.enumerated() where index != targetIndex && materialized.contains(table.map.name) {
-                if table.catalog.foreignKeys.contains(where: { $0.referencedTable == target }) { graph[index].insert(targetIndex) }
+            for (index, table) in tables.enumerated()
+            where index != targetIndex && materialized.contains(table.map.name) {
+                if table.catalog.foreignKeys.contains(where: { $0.referencedTable == target }) {
+                    graph[index].insert(targetIndex)
+                }
             }
         }
         let reach = Self.topologicalOrder(graph)
         if let cycle = reach.cycle {
             let path = cycle.map { tables[$0].map.name }
-            problems.append(DataMapProblem(.cycle, table: path[0], "reached_by edges form a cycle: \(path.joined(separator: " → "))"))
+            problems.append(
+                DataMapProblem(
+                    .cycle, table: path[0], "reached_by edges form a cycle: \(path.joined(separator: " → "))"))
         }
         let mutation = Self.topologicalOrder(referencesGraph)
         if let cycle = mutation.cycle {
             let path = cycle.map { tables[$0].map.name }
             problems.append(
-                DataMapProblem(.cycle, table: path[0], "references form a cycle: \(path.joined(separator: " → ")); rows cannot be deleted children-first"))
+                DataMapProblem(
+                    .cycle, table: path[0],
+                    "references form a cycle: \(path.joined(separator: " → ")); rows cannot be deleted children-first"))
         }
-        guard reach.cycle == nil, mutation.cycle == nil, !problems.contains(where: { $0.code == .cycle }) else { return nil }
+        guard reach.cycle == nil, mutation.cycle == nil, !problems.contains(where: { $0.code == .cycle }) else {
+            return nil
+        }
         return (reach.order.filter { materialized.contains(tables[$0].map.name) }, mutation.order)
     }
 
@@ -162,7 +178,9 @@ struct ReachGraph {
             guard let source = position[edge.otherTable], let column = located.catalog.column(edge.column),
                 let sourceColumn = tables[source].catalog.column(edge.otherColumn)
             else { return nil }
-            return ErasurePlan.Table.Edge(column: column, source: source, sourceColumn: sourceColumn, isIndexed: located.catalog.isIndexed(edge.column))
+            return ErasurePlan.Table.Edge(
+                column: column, source: source, sourceColumn: sourceColumn,
+                isIndexed: located.catalog.isIndexed(edge.column))
         }
     }
 
@@ -172,15 +190,22 @@ struct ReachGraph {
         guard parentTargets.contains(table), let index = position[table] else { return [] }
         var references: [ErasurePlan.Table.Reference] = []
         func add(_ referencing: String, _ column: String, _ target: String) {
-            guard !references.contains(where: { $0.table == referencing && $0.column == column && $0.targetColumn == target }) else { return }
+            guard
+                !references.contains(where: {
+                    $0.table == referencing && $0.column == column && $0.targetColumn == target
+                })
+            else { return }
             let materializedIndex = materialized.contains(referencing) ? position[referencing] : nil
-            references.append(.init(table: referencing, column: column, targetColumn: target, materialized: materializedIndex))
+            references.append(
+                .init(table: referencing, column: column, targetColumn: target, materialized: materializedIndex))
         }
         for edge in tables[index].map.reachedBy where edge.direction == .referencedBy {
             add(edge.otherTable, edge.otherColumn, edge.column)
         }
         for column in tables[index].catalog.columns {
-            for reference in catalog.references(to: table, column: column.name) { add(reference.table, reference.column, column.name) }
+            for reference in catalog.references(to: table, column: column.name) {
+                add(reference.table, reference.column, column.name)
+            }
         }
         return references
     }
@@ -189,7 +214,9 @@ struct ReachGraph {
     /// nothing references it, it holds no links, and no contended table leads to it, so erasing
     /// part of it hides nothing else and needs no lock.
     func isEarly(_ table: String) -> Bool {
-        guard let index = position[table], !materialized.contains(table), linkColumns[table] == nil else { return false }
+        guard let index = position[table], !materialized.contains(table), linkColumns[table] == nil else {
+            return false
+        }
         guard !referencesGraph.contains(where: { $0.contains(index) }) else { return false }
         return !contended.contains { position[$0].map { downstream(of: $0).contains(index) } ?? false }
     }

@@ -28,13 +28,19 @@ extension ColumnStrategy.Placeholder {
     public var descriptor: StrategyDescriptor {
         switch self {
         case .email:
-            StrategyDescriptor(fits: [.text], maxLength: 40, shape: .email) { "'anon-' || \($0.randomHex(16)) || '@anonymised.invalid'" }
+            StrategyDescriptor(fits: [.text], maxLength: 40, shape: .email) {
+                "'anon-' || \($0.randomHex(16)) || '@anonymised.invalid'"
+            }
         case .phone:
-            StrategyDescriptor(fits: [.text], maxLength: 14, shape: .phone) { "'+99900' || (10000000 + \($0.randomInteger(below: 90_000_000)))" }
+            StrategyDescriptor(fits: [.text], maxLength: 14, shape: .phone) {
+                "'+99900' || (10000000 + \($0.randomInteger(below: 90_000_000)))"
+            }
         case .name:
             StrategyDescriptor(fits: [.text], maxLength: 13, shape: .name) { "'Anon ' || upper(\($0.randomHex(8)))" }
         case .ip:
-            StrategyDescriptor(fits: [.text, .inet], maxLength: 15, shape: .ip) { "'192.0.2.' || (1 + \($0.randomInteger(below: 254)))" }
+            StrategyDescriptor(fits: [.text, .inet], maxLength: 15, shape: .ip) {
+                "'192.0.2.' || (1 + \($0.randomInteger(below: 254)))"
+            }
         case .uuid:
             StrategyDescriptor(fits: [.text, .uuid], maxLength: 36, shape: .markedUUID) { $0.randomMarkedUUID }
         case .text:

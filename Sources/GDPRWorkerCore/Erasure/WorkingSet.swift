@@ -23,7 +23,9 @@ final class WorkingSet {
     /// Creates the work tables on this connection, unless an earlier batch already did.
     func prepare() throws {
         let dialect = statements.dialect
-        let present = try connection.queryFirst(dialect.workTableExistsQuery, [.text(plan.keysWorkTable)]).required("answer").bool("present")
+        let present = try connection.queryFirst(dialect.workTableExistsQuery, [.text(plan.keysWorkTable)]).required(
+            "answer"
+        ).bool("present")
         if !present {
             for sql in statements.createWorkTables() { try connection.execute(sql, []) }
         }

@@ -31,7 +31,9 @@ public struct ExportManifest: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case jid, createdAt = "created_at", keys, tables
+        case jid
+        case createdAt = "created_at"
+        case keys, tables
     }
 
     public init(from decoder: any Decoder) throws {
@@ -39,7 +41,8 @@ public struct ExportManifest: Sendable, Hashable, Codable {
         jid = try container.decode(JobID.self, forKey: .jid)
         let created = try container.decode(String.self, forKey: .createdAt)
         guard let date = Timestamp.parse(created) else {
-            throw DecodingError.dataCorruptedError(forKey: .createdAt, in: container, debugDescription: "not a timestamp")
+            throw DecodingError.dataCorruptedError(
+                forKey: .createdAt, in: container, debugDescription: "not a timestamp")
         }
         createdAt = date
         keys = try container.decode(Int.self, forKey: .keys)

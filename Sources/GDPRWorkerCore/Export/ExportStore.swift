@@ -14,7 +14,9 @@ public struct ExportStore: Sendable {
         public var directory: String
         public var retention: Duration
 
-        public init(directory: String = Configuration.defaultDirectory, retention: Duration = Configuration.defaultRetention) {
+        public init(
+            directory: String = Configuration.defaultDirectory, retention: Duration = Configuration.defaultRetention
+        ) {
             self.directory = directory
             self.retention = retention
         }
@@ -75,7 +77,9 @@ public struct ExportStore: Sendable {
         guard FileManager.default.fileExists(atPath: partial.appending(path: Self.manifestName).path) else { return }
         let target = directory(for: jid)
         if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
-        guard rename(partial.path, target.path) == 0 else { throw ExportWriter.failure("cannot move an export into place", errno) }
+        guard rename(partial.path, target.path) == 0 else {
+            throw ExportWriter.failure("cannot move an export into place", errno)
+        }
         try ExportWriter.sync(directory)
     }
 
@@ -117,11 +121,14 @@ public struct ExportStore: Sendable {
 
     /// A table's file name: the name itself when it is a plain identifier, otherwise percent-encoded.
     static func fileName(for table: String) -> String {
-        let plain = table.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
+        let plain = table.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-")
+        }
         if plain && !table.isEmpty { return table + ".jsonl" }
         let encoded = table.utf8.map { byte -> String in
             let scalar = Unicode.Scalar(byte)
-            return scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)) ? String(scalar) : String(format: "%%%02X", byte)
+            return scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))
+                ? String(scalar) : String(format: "%%%02X", byte)
         }.joined()
         return encoded + ".jsonl"
     }

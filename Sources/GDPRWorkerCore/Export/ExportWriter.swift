@@ -58,7 +58,9 @@ final class ExportWriter {
         self.file = nil
         defer { close(file.descriptor) }
         guard fsync(file.descriptor) == 0 else { throw Self.failure("cannot sync an export file", errno) }
-        guard rename(file.temporary.path, file.final.path) == 0 else { throw Self.failure("cannot complete an export file", errno) }
+        guard rename(file.temporary.path, file.final.path) == 0 else {
+            throw Self.failure("cannot complete an export file", errno)
+        }
     }
 
     /// Writes the manifest, which seals the job's partial directory, ready to publish.

@@ -10,7 +10,9 @@ struct Exporter {
 
     /// Each job's result, by jid text. The exports are published once `hooks`' transaction
     /// commits, and removed if it is undone.
-    func run(_ jobs: [ClaimedJob], keys: [String: Int], now: Date, hooks: TransactionHooks) throws -> [String: JobResult] {
+    func run(
+        _ jobs: [ClaimedJob], keys: [String: Int], now: Date, hooks: TransactionHooks
+    ) throws -> [String: JobResult] {
         let writer = ExportWriter(store: store)
         let jids = jobs.map(\.jid.description)
         var tables: [String: [ExportManifest.Table]] = [:]
@@ -23,7 +25,9 @@ struct Exporter {
                 try connection.stream(statement.sql, statement.binds) { row in
                     let jid = try row.string("jid")
                     if current?.jid != jid {
-                        if let done = current { tables[done.jid, default: []].append(.init(table: table.name, file: file, rows: done.rows)) }
+                        if let done = current {
+                            tables[done.jid, default: []].append(.init(table: table.name, file: file, rows: done.rows))
+                        }
                         try writer.openFile(jid, named: file)
                         current = (jid, 0)
                     }
@@ -31,11 +35,14 @@ struct Exporter {
                     current?.rows += 1
                 }
                 try writer.closeFile()
-                if let done = current { tables[done.jid, default: []].append(.init(table: table.name, file: file, rows: done.rows)) }
+                if let done = current {
+                    tables[done.jid, default: []].append(.init(table: table.name, file: file, rows: done.rows))
+                }
             }
             for job in jobs {
                 let jid = job.jid.description
-                try writer.finish(ExportManifest(jid: job.jid, createdAt: now, keys: keys[jid] ?? 1, tables: tables[jid] ?? []))
+                try writer.finish(
+                    ExportManifest(jid: job.jid, createdAt: now, keys: keys[jid] ?? 1, tables: tables[jid] ?? []))
             }
         } catch {
             writer.abandon(jids)
@@ -47,7 +54,9 @@ struct Exporter {
         hooks.afterRollback { store.abandon(jids) }
         return Dictionary(
             uniqueKeysWithValues: jids.map { jid in
-                let counts = (tables[jid] ?? []).map { JobResult.TableCount(table: $0.table, method: "export", rows: $0.rows, fields: 0) }
+                let counts = (tables[jid] ?? []).map {
+                    JobResult.TableCount(table: $0.table, method: "export", rows: $0.rows, fields: 0)
+                }
                 return (jid, JobResult(keys: keys[jid] ?? 1, tables: counts))
             })
     }

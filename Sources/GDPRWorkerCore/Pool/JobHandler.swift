@@ -71,7 +71,8 @@ public struct JobContext {
 
     public init(
         connection: any DatabaseConnection, logger: Logger, worker: String, now: Date?, isAlone: Bool,
-        transaction: TransactionHooks = TransactionHooks(), commitAndReopen: @escaping ([JobResult.TableCount]) throws -> Void
+        transaction: TransactionHooks = TransactionHooks(),
+        commitAndReopen: @escaping ([JobResult.TableCount]) throws -> Void
     ) {
         self.transaction = transaction
         self.connection = connection

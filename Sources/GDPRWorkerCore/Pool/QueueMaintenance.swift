@@ -27,7 +27,10 @@ public struct QueueMaintenance: Service {
     private let timeSource: TimeSource
     private let rescued = WorkerMetrics().rescued
 
-    public init(database: BlockingConnectionPool, configuration: Configuration = .init(), logger: Logger, timeSource: TimeSource = .database) {
+    public init(
+        database: BlockingConnectionPool, configuration: Configuration = .init(), logger: Logger,
+        timeSource: TimeSource = .database
+    ) {
         self.database = database
         self.configuration = configuration
         self.logger = logger

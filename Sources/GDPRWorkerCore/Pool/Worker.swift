@@ -63,7 +63,9 @@ final class Worker: @unchecked Sendable {
                 if lost { disconnect() }
                 if pool.isAborting { break }
                 logger.warning(
-                    lost ? "worker lost the database; reconnecting with backoff" : "worker round failed; retrying with backoff",
+                    lost
+                        ? "worker lost the database; reconnecting with backoff"
+                        : "worker round failed; retrying with backoff",
                     metadata: ["error": "\(error)", "failures": "\(failures)"])
                 pool.metrics.reconnects.increment()
                 Thread.sleep(forTimeInterval: pool.configuration.reconnectBackoff.delay(afterAttempt: failures).seconds)
@@ -85,7 +87,8 @@ final class Worker: @unchecked Sendable {
     private func round(on connection: any JobStoreConnection) throws -> Int {
         let claimStarted = ContinuousClock.now
         let jobs = try connection.claim(request)
-        pool.metrics.claimDuration.recordNanoseconds(Int64((ContinuousClock.now - claimStarted).seconds * 1_000_000_000))
+        pool.metrics.claimDuration.recordNanoseconds(
+            Int64((ContinuousClock.now - claimStarted).seconds * 1_000_000_000))
         guard !jobs.isEmpty else { return 0 }
         pool.metrics.claimed.increment(by: jobs.count)
         pool.metrics.batchSize.record(jobs.count)
@@ -131,16 +134,22 @@ final class Worker: @unchecked Sendable {
             }
             if let large = error as? NeedsOwnTransaction, jobs.count > 1 {
                 let rest = jobs.filter { !large.jids.contains($0.jid) }
-                logger.debug("jobs too large for a shared transaction run alone", metadata: ["jobs": "\(jobs.count - rest.count)"])
+                logger.debug(
+                    "jobs too large for a shared transaction run alone",
+                    metadata: ["jobs": "\(jobs.count - rest.count)"])
                 if !rest.isEmpty { try process(rest, on: connection) }
                 for job in jobs where large.jids.contains(job.jid) { try process([job], on: connection) }
             } else if jobs.count > 1, (error as? DatabaseError)?.code == .busy {
                 // A row held locked (by the application, past lock_timeout): halving would wait
                 // out the timeout once per level; alone, only the held job's transaction waits.
-                logger.debug("a transaction of jobs waited too long for a lock; running each job alone", metadata: ["jobs": "\(jobs.count)"])
+                logger.debug(
+                    "a transaction of jobs waited too long for a lock; running each job alone",
+                    metadata: ["jobs": "\(jobs.count)"])
                 for job in jobs { try process([job], on: connection) }
             } else if jobs.count > 1 {
-                logger.debug("a transaction of jobs failed; trying each half alone", metadata: ["jobs": "\(jobs.count)", "error": "\(error)"])
+                logger.debug(
+                    "a transaction of jobs failed; trying each half alone",
+                    metadata: ["jobs": "\(jobs.count)", "error": "\(error)"])
                 let half = jobs.count / 2
                 try process(Array(jobs[..<half]), on: connection)
                 try process(Array(jobs[half...]), on: connection)
@@ -175,8 +184,11 @@ final class Worker: @unchecked Sendable {
 
     /// At a checkpoint: locks the jobs' rows and renews their leases; returns the jobs still this
     /// worker's. A checkpoint commits part of the work, so the job must still be ours to go on.
-    private func holdLeases(_ jobs: [ClaimedJob], on connection: any JobStoreConnection) throws(DatabaseError) -> [ClaimedJob] {
-        let held = try connection.holdLeases(jobs.map(\.jid), worker: id, lease: pool.configuration.lease, now: pool.timeSource.override)
+    private func holdLeases(
+        _ jobs: [ClaimedJob], on connection: any JobStoreConnection
+    ) throws(DatabaseError) -> [ClaimedJob] {
+        let held = try connection.holdLeases(
+            jobs.map(\.jid), worker: id, lease: pool.configuration.lease, now: pool.timeSource.override)
         return jobs.filter { held.contains($0.jid) }
     }
 
@@ -186,7 +198,8 @@ final class Worker: @unchecked Sendable {
     ) throws -> [JobCompletion] {
         let database = connection.database
         let context = JobContext(
-            connection: database, logger: logger, worker: id, now: pool.timeSource.override, isAlone: jobs.count == 1, transaction: hooks,
+            connection: database, logger: logger, worker: id, now: pool.timeSource.override, isAlone: jobs.count == 1,
+            transaction: hooks,
             commitAndReopen: { [self] erased in
                 let job = jobs[0]
                 let erasedSoFar = JobResult(tables: erased).adding(job.erasedSoFar).tablesJSON
@@ -207,7 +220,8 @@ final class Worker: @unchecked Sendable {
             case .done(let result):
                 completions.append(
                     JobCompletion(
-                        job: job, keyHash: pool.hasher.hash(job.customerKey, tenant: job.tenant), result: result.adding(job.erasedSoFar),
+                        job: job, keyHash: pool.hasher.hash(job.customerKey, tenant: job.tenant),
+                        result: result.adding(job.erasedSoFar),
                         startedAt: startedAt))
             case .failed(let failure):
                 try recordFailure(of: job, reason: failure.reason, permanent: failure.isPermanent, on: connection)
@@ -217,7 +231,8 @@ final class Worker: @unchecked Sendable {
         }
         let finished = try connection.complete(completions, worker: id, now: pool.timeSource.override)
         guard finished == completions.count else {
-            throw DatabaseError(.conflict, "\(completions.count - finished) jobs were taken by another worker before completion")
+            throw DatabaseError(
+                .conflict, "\(completions.count - finished) jobs were taken by another worker before completion")
         }
         return completions
     }
@@ -229,12 +244,16 @@ final class Worker: @unchecked Sendable {
         for completion in completions {
             pool.metrics.done(completion.job).increment()
             pool.metrics.duration(completion.job).recordNanoseconds(elapsed)
-            logger.debug("job done", metadata: jobMetadata(completion.job).merging(["rows": "\(completion.result.rowsAffected)"]) { $1 })
+            logger.debug(
+                "job done",
+                metadata: jobMetadata(completion.job).merging(["rows": "\(completion.result.rowsAffected)"]) { $1 })
         }
     }
 
     /// Records a failed attempt: a retry with backoff, or failed for good.
-    private func recordFailure(of job: ClaimedJob, reason: String, permanent: Bool, on connection: any JobStoreConnection) throws(DatabaseError) {
+    private func recordFailure(
+        of job: ClaimedJob, reason: String, permanent: Bool, on connection: any JobStoreConnection
+    ) throws(DatabaseError) {
         let now = pool.timeSource.override
         if permanent || job.attempt >= job.maxAttempts {
             let finalReason = permanent ? reason : "\(reason) (attempt \(job.attempt) of \(job.maxAttempts))"
@@ -248,7 +267,9 @@ final class Worker: @unchecked Sendable {
                 pool.metrics.retried(job).increment()
                 logger.warning(
                     "job attempt failed; retrying",
-                    metadata: jobMetadata(job).merging(["reason": "\(reason)", "retry_in": "\(delay.humanReadable)"]) { $1 })
+                    metadata: jobMetadata(job).merging(["reason": "\(reason)", "retry_in": "\(delay.humanReadable)"]) {
+                        $1
+                    })
             }
         }
     }
@@ -270,7 +291,8 @@ final class Worker: @unchecked Sendable {
 
     private var request: ClaimRequest {
         ClaimRequest(
-            worker: id, limit: pool.configuration.batchSize, lease: pool.configuration.lease, cutoff: pool.cutoff, now: pool.timeSource.override)
+            worker: id, limit: pool.configuration.batchSize, lease: pool.configuration.lease, cutoff: pool.cutoff,
+            now: pool.timeSource.override)
     }
 
     // MARK: Jobs cut off
@@ -309,7 +331,9 @@ final class Worker: @unchecked Sendable {
             try releaseUnstarted(on: connection)
             logger.info("released unfinished jobs on shutdown", metadata: ["jobs": "\(count)"])
         } catch {
-            logger.warning("could not hand back unfinished jobs; their leases will expire and they will be rescued", metadata: ["error": "\(error)"])
+            logger.warning(
+                "could not hand back unfinished jobs; their leases will expire and they will be rescued",
+                metadata: ["error": "\(error)"])
         }
     }
 

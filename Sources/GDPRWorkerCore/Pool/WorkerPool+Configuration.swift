@@ -28,8 +28,10 @@ extension WorkerPool {
         public static let defaultVacuumThreshold = 20_000
 
         public init(
-            workers: Int = Configuration.defaultWorkers, batchSize: Int = Configuration.defaultBatchSize, pollInterval: Duration = Configuration.defaultPollInterval,
-            lease: Duration = Configuration.defaultLease, shutdownTimeout: Duration = Configuration.defaultShutdownTimeout,
+            workers: Int = Configuration.defaultWorkers, batchSize: Int = Configuration.defaultBatchSize,
+            pollInterval: Duration = Configuration.defaultPollInterval,
+            lease: Duration = Configuration.defaultLease,
+            shutdownTimeout: Duration = Configuration.defaultShutdownTimeout,
             archiveDelay: Duration = ArchiveCutoff.defaultDelay, retryBackoff: RetryBackoff = .jobs,
             reconnectBackoff: RetryBackoff = .reconnect, vacuumThreshold: Int = Configuration.defaultVacuumThreshold,
             exitWhenIdle: Bool = false

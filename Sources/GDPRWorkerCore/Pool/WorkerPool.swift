@@ -127,7 +127,9 @@ public final class WorkerPool: Service, @unchecked Sendable {
         }
         guard changed else { return }
         wakeupSource.withLock { $0?.interrupt() }
-        logger.info("worker pool stopping: no new claims; waiting for in-flight jobs", metadata: ["timeout": "\(configuration.shutdownTimeout.humanReadable)"])
+        logger.info(
+            "worker pool stopping: no new claims; waiting for in-flight jobs",
+            metadata: ["timeout": "\(configuration.shutdownTimeout.humanReadable)"])
         wakeSignal.wakeAll()
         DispatchQueue.global().asyncAfter(deadline: .now() + configuration.shutdownTimeout.seconds) { [self] in
             let aborting = phase.withLock { phase in
@@ -191,7 +193,8 @@ public final class WorkerPool: Service, @unchecked Sendable {
                 }
             } catch {
                 failures += 1
-                logger.warning("job listener lost its connection; workers poll until it is back", metadata: ["error": "\(error)"])
+                logger.warning(
+                    "job listener lost its connection; workers poll until it is back", metadata: ["error": "\(error)"])
                 pause(configuration.reconnectBackoff.delay(afterAttempt: failures))
             }
         }
@@ -241,7 +244,9 @@ public final class WorkerPool: Service, @unchecked Sendable {
                     presence = announcePresence()
                 }
             }
-            let vacuumDue = configuration.vacuumThreshold > 0 && completedSinceVacuum.load(ordering: .relaxed) >= configuration.vacuumThreshold
+            let vacuumDue =
+                configuration.vacuumThreshold > 0
+                && completedSinceVacuum.load(ordering: .relaxed) >= configuration.vacuumThreshold
             let leasesDue = sinceLeases >= leaseInterval
             guard vacuumDue || leasesDue else { continue }
             do {
@@ -251,7 +256,8 @@ public final class WorkerPool: Service, @unchecked Sendable {
                 }
                 if leasesDue {
                     sinceLeases = .zero
-                    _ = try connection?.extendLeases(workers: workers.map(\.id), lease: configuration.lease, now: timeSource.override)
+                    _ = try connection?.extendLeases(
+                        workers: workers.map(\.id), lease: configuration.lease, now: timeSource.override)
                 }
                 if vacuumDue {
                     completedSinceVacuum.store(0, ordering: .relaxed)

@@ -18,7 +18,8 @@ public struct ClaimedJob: Sendable {
     public var erasedSoFar: [JobResult.TableCount]
 
     public init(
-        jid: JobID, tenant: Tenant, kind: JobKind, mode: ErasureMode, customerKey: CustomerKey, attempt: Int, maxAttempts: Int,
+        jid: JobID, tenant: Tenant, kind: JobKind, mode: ErasureMode, customerKey: CustomerKey, attempt: Int,
+        maxAttempts: Int,
         createdAt: Date, legalDueAt: Date, startedAt: Date? = nil, erasedSoFar: [JobResult.TableCount] = []
     ) {
         self.jid = jid
@@ -60,7 +61,8 @@ extension ClaimedJob {
 
 extension ClaimedJob {
     /// The reason a claimed row that cannot be read is failed with.
-    public static let unreadableReason = "unreadable_job: the job's row holds a value this version cannot read; see the worker's log"
+    public static let unreadableReason =
+        "unreadable_job: the job's row holds a value this version cannot read; see the worker's log"
 
     /// Decodes the rows of a claim. Rows that cannot be read go to `failUnreadable`, by jid, to be
     /// failed rather than returned: retried, they would fail every claim that takes them.

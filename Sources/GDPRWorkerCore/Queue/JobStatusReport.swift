@@ -78,9 +78,17 @@ public struct JobStatusReport: Sendable, Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case jid, status, phase, kind, mode, tenant
-        case createdAt = "created_at", eligibleAt = "eligible_at", archivedUntil = "archived_until"
-        case legalDueAt = "legal_due_at", attempts, maxAttempts = "max_attempts", nextAttemptAt = "next_attempt_at"
-        case startedAt = "started_at", finishedAt = "finished_at", reason, keys, tables, erasedSoFar = "erased_so_far"
+        case createdAt = "created_at"
+        case eligibleAt = "eligible_at"
+        case archivedUntil = "archived_until"
+        case legalDueAt = "legal_due_at"
+        case attempts
+        case maxAttempts = "max_attempts"
+        case nextAttemptAt = "next_attempt_at"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case reason, keys, tables
+        case erasedSoFar = "erased_so_far"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -92,13 +100,16 @@ public struct JobStatusReport: Sendable, Encodable {
         try container.encodeIfPresent(mode, forKey: .mode)
         try container.encodeIfPresent(tenant, forKey: .tenant)
         for (key, date) in [
-            (CodingKeys.createdAt, createdAt), (.eligibleAt, eligibleAt), (.archivedUntil, archivedUntil), (.legalDueAt, legalDueAt),
+            (CodingKeys.createdAt, createdAt), (.eligibleAt, eligibleAt), (.archivedUntil, archivedUntil),
+            (.legalDueAt, legalDueAt),
         ] {
             try container.encodeIfPresent(date.map { Timestamp.format($0) }, forKey: key)
         }
         try container.encodeIfPresent(attempts, forKey: .attempts)
         try container.encodeIfPresent(maxAttempts, forKey: .maxAttempts)
-        for (key, date) in [(CodingKeys.nextAttemptAt, nextAttemptAt), (.startedAt, startedAt), (.finishedAt, finishedAt)] {
+        for (key, date) in [
+            (CodingKeys.nextAttemptAt, nextAttemptAt), (.startedAt, startedAt), (.finishedAt, finishedAt),
+        ] {
             try container.encodeIfPresent(date.map { Timestamp.format($0) }, forKey: key)
         }
         try container.encodeIfPresent(reason, forKey: .reason)

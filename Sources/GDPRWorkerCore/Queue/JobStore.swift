@@ -63,7 +63,9 @@ public protocol JobStoreConnection: AnyObject {
 
     /// Schedules another attempt after `delay`, keeping the attempt count. False if `worker` does
     /// not hold the job.
-    func retry(_ job: ClaimedJob, worker: String, after delay: Duration, reason: String, now: Date?) throws(DatabaseError) -> Bool
+    func retry(
+        _ job: ClaimedJob, worker: String, after delay: Duration, reason: String, now: Date?
+    ) throws(DatabaseError) -> Bool
 
     /// Inside the transaction of a checkpoint: records what the job's transactions have erased so
     /// far (per-table counts as JSON), so that a job failing later still says what it erased.
@@ -106,7 +108,6 @@ public protocol JobStoreConnection: AnyObject {
 
     /// Wakes idle workers in every process, after a sweep released jobs.
     func wakeWorkers() throws(DatabaseError)
-
 
     /// Reads a deployment-wide setting.
     func setting(_ name: String) throws(DatabaseError) -> String?

@@ -5,12 +5,14 @@ import Foundation
 extension JobStoreConnection {
     public func enqueue(_ request: EnqueueRequest) throws(DatabaseError) -> EnqueueResult {
         guard request.deduplicate else {
-            return EnqueueResult(jid: try database.firstRow(request.insertQuery).required("jid").jobID(), deduplicated: false)
+            return EnqueueResult(
+                jid: try database.firstRow(request.insertQuery).required("jid").jobID(), deduplicated: false)
         }
         do {
             return try database.transaction {
                 if let serialise = rules.serialiseEnqueue(of: request) { try database.run(serialise) }
-                if let existing = try database.firstRow("""
+                if let existing = try database.firstRow(
+                    """
                     SELECT jid FROM gdpr_jobs
                      WHERE \(request.sameRequest) AND state = 'pending' AND NOT \(rules.held(now: nil))
                      ORDER BY created_at LIMIT 1
@@ -18,7 +20,8 @@ extension JobStoreConnection {
                 {
                     return EnqueueResult(jid: try existing.jobID(), deduplicated: true)
                 }
-                return EnqueueResult(jid: try database.firstRow(request.insertQuery).required("jid").jobID(), deduplicated: false)
+                return EnqueueResult(
+                    jid: try database.firstRow(request.insertQuery).required("jid").jobID(), deduplicated: false)
             }
         } catch let error as DatabaseError {
             throw error
@@ -30,12 +33,14 @@ extension JobStoreConnection {
     /// Read from the `gdpr_job_status` view, the one union of live, done and failed jobs that a
     /// client's own SELECT reads too.
     public func job(_ jid: JobID, tenant: Tenant?) throws(DatabaseError) -> Job? {
-        guard let row = try database.firstRow("""
-            SELECT jid, tenant, kind, mode, state, attempts, max_attempts, created_at, legal_due_at, run_at, started_at, finished_at,
-                   last_error, keys, tables
-              FROM gdpr_job_status WHERE jid = \(jid.description) AND tenant = coalesce(\(tenant?.name), tenant)
-             LIMIT 1
-            """)
+        guard
+            let row = try database.firstRow(
+                """
+                SELECT jid, tenant, kind, mode, state, attempts, max_attempts, created_at, legal_due_at, run_at, started_at, finished_at,
+                       last_error, keys, tables
+                  FROM gdpr_job_status WHERE jid = \(jid.description) AND tenant = coalesce(\(tenant?.name), tenant)
+                 LIMIT 1
+                """)
         else { return nil }
         do {
             return try Job(row: row)
@@ -49,7 +54,8 @@ extension JobStoreConnection {
     }
 
     public func insertSettingIfAbsent(_ name: String, value: String) throws(DatabaseError) -> String {
-        try database.run("INSERT INTO gdpr_settings (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO NOTHING")
+        try database.run(
+            "INSERT INTO gdpr_settings (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO NOTHING")
         return try setting(name) ?? value
     }
 
@@ -58,13 +64,16 @@ extension JobStoreConnection {
             try database.run("DELETE FROM gdpr_settings WHERE name = \(name)")
             return
         }
-        try database.run("""
+        try database.run(
+            """
             INSERT INTO gdpr_settings (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO UPDATE SET value = excluded.value
             """)
     }
 
     public func insertAPIKey(_ key: APIKey, tenant: Tenant, name: String?) throws(DatabaseError) {
-        try database.run("INSERT INTO gdpr_api_keys (id, tenant, key_hash, name) VALUES (\(key.id), \(tenant.name), \(key.hash), \(name))")
+        try database.run(
+            "INSERT INTO gdpr_api_keys (id, tenant, key_hash, name) VALUES (\(key.id), \(tenant.name), \(key.hash), \(name))"
+        )
     }
 
     public func tenant(forAPIKeyHash hash: String) throws(DatabaseError) -> Tenant? {
@@ -73,11 +82,14 @@ extension JobStoreConnection {
     }
 
     public func revokeAPIKey(id: String, now: Date?) throws(DatabaseError) -> Bool {
-        try database.run("UPDATE gdpr_api_keys SET revoked_at = \(rules.clock(now)) WHERE id = \(id) AND revoked_at IS NULL") == 1
+        try database.run(
+            "UPDATE gdpr_api_keys SET revoked_at = \(rules.clock(now)) WHERE id = \(id) AND revoked_at IS NULL") == 1
     }
 
     public func apiKeys() throws(DatabaseError) -> [APIKeyRecord] {
-        try database.rows("SELECT id, tenant, name, created_at, revoked_at FROM gdpr_api_keys ORDER BY created_at DESC, id")
-            .map(APIKeyRecord.init(row:))
+        try database.rows(
+            "SELECT id, tenant, name, created_at, revoked_at FROM gdpr_api_keys ORDER BY created_at DESC, id"
+        )
+        .map(APIKeyRecord.init(row:))
     }
 }

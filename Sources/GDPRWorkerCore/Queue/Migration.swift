@@ -40,9 +40,13 @@ public struct Migration: Sendable, Hashable {
         isAppliedSQL: String, recordSQL: String
     ) throws -> [AppliedMigration] {
         try connection.executeScript(historyTableDDL)
-        let newest = try connection.queryFirst("SELECT max(version) AS version FROM gdpr_schema_migrations")?.optionalInt("version")
+        let newest = try connection.queryFirst("SELECT max(version) AS version FROM gdpr_schema_migrations")?
+            .optionalInt("version")
         if let newest, let known = migrations.last?.version, newest > known {
-            throw DatabaseError(.schemaMissing, "the database schema is at version \(newest), newer than this binary knows (\(known)); upgrade gdpr-worker")
+            throw DatabaseError(
+                .schemaMissing,
+                "the database schema is at version \(newest), newer than this binary knows (\(known)); upgrade gdpr-worker"
+            )
         }
         var applied: [AppliedMigration] = []
         for migration in migrations {

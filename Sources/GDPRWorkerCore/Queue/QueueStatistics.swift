@@ -19,7 +19,10 @@ public struct QueueStatistics: Sendable, Hashable {
     /// How close to its legal due date a job counts as at risk.
     public static let nearDueWindow: Duration = .seconds(7 * 86_400)
 
-    public init(waitingForArchive: Int = 0, eligible: Int = 0, running: Int = 0, oldestEligibleAge: Double = 0, pastLegalDue: Int = 0, nearLegalDue: Int = 0, failed: Int = 0) {
+    public init(
+        waitingForArchive: Int = 0, eligible: Int = 0, running: Int = 0, oldestEligibleAge: Double = 0,
+        pastLegalDue: Int = 0, nearLegalDue: Int = 0, failed: Int = 0
+    ) {
         self.waitingForArchive = waitingForArchive
         self.eligible = eligible
         self.running = running
@@ -34,7 +37,8 @@ extension QueueStatistics {
     /// Decodes the statistics row both drivers return; the SQLite driver fills in the age itself.
     public init(row: SQLRow) throws(DatabaseError) {
         self.init(
-            waitingForArchive: try row.int("waiting"), eligible: try row.int("eligible"), running: try row.int("running"),
+            waitingForArchive: try row.int("waiting"), eligible: try row.int("eligible"),
+            running: try row.int("running"),
             oldestEligibleAge: row.optionalDouble("oldest") ?? 0, pastLegalDue: try row.int("past_due"),
             nearLegalDue: try row.int("near_due"), failed: try row.int("failed"))
     }

@@ -56,7 +56,8 @@ public struct APIKeyRecord: Sendable, Hashable {
 extension APIKeyRecord {
     public init(row: SQLRow) throws(DatabaseError) {
         self.init(
-            id: try row.string("id"), tenant: Tenant(trusted: try row.string("tenant")), name: row.optionalString("name"),
+            id: try row.string("id"), tenant: Tenant(trusted: try row.string("tenant")),
+            name: row.optionalString("name"),
             createdAt: try row.date("created_at"), revokedAt: row.optionalDate("revoked_at"))
     }
 }

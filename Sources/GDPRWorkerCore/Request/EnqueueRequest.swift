@@ -26,7 +26,8 @@ extension EnqueueRequest {
     public var insertQuery: SQLQuery {
         var query: SQLQuery = "INSERT INTO gdpr_jobs (tenant, kind, mode, customer_key"
         query.append(sql: maxAttempts == nil ? "" : ", max_attempts")
-        query.append("""
+        query.append(
+            """
             ) VALUES (\(tenant.name), \(kind.rawValue), \(mode.rawValue), \(customerKey.rawValue)
             """)
         if let maxAttempts { query.append(", \(maxAttempts)") }

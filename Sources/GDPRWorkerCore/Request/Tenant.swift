@@ -8,12 +8,16 @@ public struct Tenant: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Validates a tenant name: 1 to 64 letters, digits, `_`, `.` or `-`, starting with a letter or digit.
     public init(_ name: String) throws(InputError) {
         let scalars = Array(name.unicodeScalars)
-        let isAlphanumeric: (Unicode.Scalar) -> Bool = { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+        let isAlphanumeric: (Unicode.Scalar) -> Bool = {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))
+        }
         guard (1...64).contains(scalars.count),
             isAlphanumeric(scalars[0]),
             scalars.allSatisfy({ isAlphanumeric($0) || $0 == "_" || $0 == "." || $0 == "-" })
         else {
-            throw InputError(.invalidTenant, "tenant must be 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit")
+            throw InputError(
+                .invalidTenant,
+                "tenant must be 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit")
         }
         self.name = name
     }

@@ -32,7 +32,9 @@ public enum ShopSample {
     public static func create(customers: Int, on connection: any DatabaseConnection, replace: Bool = false) throws {
         guard customers >= 1 else { throw InputError(.invalidArgument, "--customers must be at least 1") }
         let engine = connection.engine.id
-        guard let schema = EmbeddedSchema.file("examples/shop/\(engine).sql"), let fill = EmbeddedSchema.file("examples/shop/\(engine)-data.sql") else {
+        guard let schema = EmbeddedSchema.file("examples/shop/\(engine).sql"),
+            let fill = EmbeddedSchema.file("examples/shop/\(engine)-data.sql")
+        else {
             throw InputError(.invalidArgument, "this binary carries no sample for \(connection.engine)")
         }
         let marker = "-- @constraints"
@@ -41,15 +43,26 @@ public enum ShopSample {
         let existing = Set(try dialect.loadCatalog(connection).tables.keys).intersection(tables)
         if !existing.isEmpty && !replace {
             throw InputError(
-                .invalidArgument, "the database already has sample tables (\(existing.sorted().joined(separator: ", "))); pass --replace to drop and reload them")
+                .invalidArgument,
+                "the database already has sample tables (\(existing.sorted().joined(separator: ", "))); pass --replace to drop and reload them"
+            )
         }
         try connection.transaction {
-            for table in tables where existing.contains(table) { try connection.execute("DROP TABLE \(dialect.quote(table))", []) }
+            for table in tables where existing.contains(table) {
+                try connection.execute("DROP TABLE \(dialect.quote(table))", [])
+            }
             try connection.executeScript(parts[0])
-            try connection.execute(dialect.createWorkTable("gw_sample", columns: ["customers \(dialect.workColumnType(.integer)) NOT NULL"], clearedOnCommit: true), [])
-            try connection.execute("INSERT INTO \(dialect.workTable("gw_sample")) (customers) VALUES (\(dialect.placeholder(1)))", [.int(customers)])
+            try connection.execute(
+                dialect.createWorkTable(
+                    "gw_sample", columns: ["customers \(dialect.workColumnType(.integer)) NOT NULL"],
+                    clearedOnCommit: true), [])
+            try connection.execute(
+                "INSERT INTO \(dialect.workTable("gw_sample")) (customers) VALUES (\(dialect.placeholder(1)))",
+                [.int(customers)])
             try connection.executeScript(fill)
-            if parts.count > 1, let newline = parts[1].firstIndex(of: "\n") { try connection.executeScript(String(parts[1][newline...])) }
+            if parts.count > 1, let newline = parts[1].firstIndex(of: "\n") {
+                try connection.executeScript(String(parts[1][newline...]))
+            }
             try connection.execute("DROP TABLE \(dialect.workTable("gw_sample"))", [])
         }
         try connection.executeScript("ANALYZE")

@@ -2,7 +2,8 @@ extension Duration {
     /// Parses the human forms used by flags and environment variables: `0s`, `90m`, `5d`, `1h30m`,
     /// `250ms`. Units are `ms`, `s`, `m`, `h`, `d` and `w`; a bare number is refused as ambiguous.
     public init(parsing text: String) throws(InputError) {
-        let invalid = InputError(.invalidDuration, "a duration is a number with a unit (ms, s, m, h, d, w), such as 0s, 90m, 5d or 1h30m")
+        let invalid = InputError(
+            .invalidDuration, "a duration is a number with a unit (ms, s, m, h, d, w), such as 0s, 90m, 5d or 1h30m")
         var milliseconds: Int64 = 0
         var number: Int64?
         var index = text.unicodeScalars.startIndex
@@ -19,7 +20,9 @@ extension Duration {
             }
             guard let value = number else { throw invalid }
             var unitEnd = scalars.index(after: index)
-            while unitEnd < scalars.endIndex, scalars[unitEnd].properties.isAlphabetic { unitEnd = scalars.index(after: unitEnd) }
+            while unitEnd < scalars.endIndex, scalars[unitEnd].properties.isAlphabetic {
+                unitEnd = scalars.index(after: unitEnd)
+            }
             let unit = String(scalars[index..<unitEnd])
             let factor: Int64
             switch unit {
@@ -52,7 +55,8 @@ extension Duration {
         var remaining = Int64(seconds * 1000)
         if remaining == 0 { return "0s" }
         var parts = ""
-        for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)] where remaining >= size {
+        for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)]
+        where remaining >= size {
             parts += "\(remaining / size)\(unit)"
             remaining %= size
         }

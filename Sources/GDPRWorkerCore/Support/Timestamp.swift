@@ -12,10 +12,16 @@ public enum Timestamp {
         let unitsPerSecond = Int64(scale)
         var seconds = ticks / unitsPerSecond
         var fraction = ticks % unitsPerSecond
-        if fraction < 0 { fraction += unitsPerSecond; seconds -= 1 }
+        if fraction < 0 {
+            fraction += unitsPerSecond
+            seconds -= 1
+        }
         var days = seconds / 86_400
         var secondOfDay = seconds % 86_400
-        if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
         let (year, month, day) = civil(fromDays: days)
         let fractionWidth = fractionDigits == 6 ? 6 : 3
         // Written digit by digit into one buffer: the audit path formats four of these per job.
@@ -33,9 +39,20 @@ public enum Timestamp {
                 buffer[index] = byte
                 index += 1
             }
-            put(min(max(year, 0), 9999), 4); put(0x2D); put(month, 2); put(0x2D); put(day, 2); put(0x54)
-            put(secondOfDay / 3600, 2); put(0x3A); put(secondOfDay % 3600 / 60, 2); put(0x3A); put(secondOfDay % 60, 2)
-            put(0x2E); put(fraction, fractionWidth); put(0x5A)
+            put(min(max(year, 0), 9999), 4)
+            put(0x2D)
+            put(month, 2)
+            put(0x2D)
+            put(day, 2)
+            put(0x54)
+            put(secondOfDay / 3600, 2)
+            put(0x3A)
+            put(secondOfDay % 3600 / 60, 2)
+            put(0x3A)
+            put(secondOfDay % 60, 2)
+            put(0x2E)
+            put(fraction, fractionWidth)
+            put(0x5A)
             return index
         }
         // A year beyond four digits, or before year 0, keeps its own digits.
@@ -57,7 +74,9 @@ public enum Timestamp {
         var bytes = Array(text.utf8)
         // A wide year: parse the rest as if it were year 0000, then add the year back.
         var wideYear: Int64?
-        if bytes.count > 4, let dash = bytes.firstIndex(of: 45), dash > 4, bytes[..<dash].allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+        if bytes.count > 4, let dash = bytes.firstIndex(of: 45), dash > 4,
+            bytes[..<dash].allSatisfy({ $0 >= 48 && $0 <= 57 })
+        {
             wideYear = Int64(String(decoding: bytes[..<dash], as: UTF8.self))
             bytes = Array("0000".utf8) + bytes[dash...]
         }

@@ -63,7 +63,8 @@ public struct ArchiveSweep {
             if !complete { line += " (rows locked by erasures in progress are left for the next sweep)" }
             line += "; released \(jobsReleased) jobs; purged \(exportsPurged) exports"
             for conflict in conflicts {
-                line += "; \(conflict.rows) rows of \(conflict.pair.hotTable) not archived: \(conflict.pair.archiveTable) holds other rows under their keys"
+                line +=
+                    "; \(conflict.rows) rows of \(conflict.pair.hotTable) not archived: \(conflict.pair.archiveTable) holds other rows under their keys"
             }
             return line + String(format: "; %.2fs", duration.seconds)
         }
@@ -117,13 +118,19 @@ public struct ArchiveSweep {
         var oldestLeft: Date?
         for pair in pairs {
             guard let table = catalog.table(pair.hotTable) else {
-                throw DatabaseError(.queryFailed, "the hot table \(pair.hotTable) does not exist; run gdpr-worker check")
+                throw DatabaseError(
+                    .queryFailed, "the hot table \(pair.hotTable) does not exist; run gdpr-worker check")
             }
             let columns = table.columns.filter { !$0.isGenerated }.map(\.name)
-            let statements = dialect.archiveBatch(hot: pair.hotTable, archive: pair.archiveTable, timeColumn: pair.timeColumn, columns: columns)
+            let statements = dialect.archiveBatch(
+                hot: pair.hotTable, archive: pair.archiveTable, timeColumn: pair.timeColumn, columns: columns)
             let before = dialect.isBefore(pair.timeColumn)
-            let total = progress == nil ? nil : try connection.database.queryFirst(
-                "SELECT count(*) AS n FROM \(dialect.quote(pair.hotTable)) WHERE \(before)", [.timestamp(cutoff)])?.optionalInt("n")
+            let total =
+                progress == nil
+                ? nil
+                : try connection.database.queryFirst(
+                    "SELECT count(*) AS n FROM \(dialect.quote(pair.hotTable)) WHERE \(before)", [.timestamp(cutoff)])?
+                    .optionalInt("n")
             var moved = 0
             var aroundConflicts = false
             progress?(Progress(pair: pair, moved: 0, total: total))
@@ -132,17 +139,25 @@ public struct ArchiveSweep {
                 do {
                     rows = try connection.database.transaction {
                         aroundConflicts
-                            ? try Self.runBatch(slowStatements(pair, table, dialect), countedBy: \.last, cutoff: cutoff, configuration, connection)
-                            : try Self.runBatch(statements, countedBy: \.first, cutoff: cutoff, configuration, connection)
+                            ? try Self.runBatch(
+                                slowStatements(pair, table, dialect), countedBy: \.last, cutoff: cutoff, configuration,
+                                connection)
+                            : try Self.runBatch(
+                                statements, countedBy: \.first, cutoff: cutoff, configuration, connection)
                     }
-                } catch let error as DatabaseError where error.code == .constraintViolation && !aroundConflicts && !table.primaryKey.isEmpty {
+                } catch let error as DatabaseError
+                    where error.code == .constraintViolation && !aroundConflicts && !table.primaryKey.isEmpty
+                {
                     // A row whose key the archive already holds. From here on this table moves
                     // around such rows; the ones identical to their archived copy finish moving.
-                    logger.warning("archive key conflict; moving the table's other rows around it", metadata: ["table": "\(pair.hotTable)"])
+                    logger.warning(
+                        "archive key conflict; moving the table's other rows around it",
+                        metadata: ["table": "\(pair.hotTable)"])
                     aroundConflicts = true
                     moved += try connection.database.execute(
                         dialect.archiveDropIdentical(
-                            hot: pair.hotTable, archive: pair.archiveTable, timeColumn: pair.timeColumn, columns: columns, key: table.primaryKey),
+                            hot: pair.hotTable, archive: pair.archiveTable, timeColumn: pair.timeColumn,
+                            columns: columns, key: table.primaryKey),
                         [.timestamp(cutoff)])
                     continue
                 }
@@ -152,9 +167,12 @@ public struct ArchiveSweep {
                 if rows < configuration.batchSize { break }
             }
             if aroundConflicts {
-                let left = try connection.database.queryFirst(
-                    dialect.archiveConflicts(hot: pair.hotTable, archive: pair.archiveTable, timeColumn: pair.timeColumn, key: table.primaryKey),
-                    [.timestamp(cutoff)])?.optionalInt("n") ?? 0
+                let left =
+                    try connection.database.queryFirst(
+                        dialect.archiveConflicts(
+                            hot: pair.hotTable, archive: pair.archiveTable, timeColumn: pair.timeColumn,
+                            key: table.primaryKey),
+                        [.timestamp(cutoff)])?.optionalInt("n") ?? 0
                 if left > 0 {
                     report.conflicts.append(.init(pair: pair, rows: left))
                     logger.error(
@@ -163,7 +181,9 @@ public struct ArchiveSweep {
                 }
             }
             report.moved.append(.init(pair: pair, rows: moved))
-            logger.info("archived rows", metadata: ["table": "\(pair.hotTable)", "archive": "\(pair.archiveTable)", "rows": "\(moved)"])
+            logger.info(
+                "archived rows",
+                metadata: ["table": "\(pair.hotTable)", "archive": "\(pair.archiveTable)", "rows": "\(moved)"])
             // Rows skipped because an erasure held them, or left by a batch limit, cap the watermark.
             let left = try connection.database.queryFirst(
                 "SELECT min(\(dialect.instantText(pair.timeColumn))) AS oldest FROM \(dialect.quote(pair.hotTable)) WHERE \(before)",
@@ -195,11 +215,15 @@ public struct ArchiveSweep {
         _ statements: [String], countedBy counted: KeyPath<[Int], Int?>, cutoff: Date, _ configuration: Configuration,
         _ connection: any JobStoreConnection
     ) throws -> Int {
-        let changed = try statements.map { try connection.database.execute($0, [.timestamp(cutoff), .int(configuration.batchSize)]) }
+        let changed = try statements.map {
+            try connection.database.execute($0, [.timestamp(cutoff), .int(configuration.batchSize)])
+        }
         return changed[keyPath: counted] ?? 0
     }
 
-    private func slowStatements(_ pair: ArchivePair, _ table: DatabaseCatalog.Table, _ dialect: any SQLDialect) -> [String] {
+    private func slowStatements(
+        _ pair: ArchivePair, _ table: DatabaseCatalog.Table, _ dialect: any SQLDialect
+    ) -> [String] {
         dialect.archiveBatchAroundConflicts(
             hot: pair.hotTable, archive: pair.archiveTable, timeColumn: pair.timeColumn,
             columns: table.columns.filter { !$0.isGenerated }.map(\.name), key: table.primaryKey)
