@@ -136,7 +136,7 @@ struct ErasureHarness: Sendable {
     }
 
     /// The placeholder of parameter n on this engine.
-    func p(_ index: Int) -> String { database.engine == .postgres ? "$\(index)" : "?\(index)" }
+    func p(_ index: Int) -> String { database.dialect.placeholder(index) }
 }
 
 /// Counts checkpoints taken while a job runs.

@@ -44,14 +44,12 @@ struct APIKeyConformanceTests {
     func statistics(_ engine: DatabaseEngine) throws {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
-            let placeholder = engine == .postgres ? "$1::timestamptz" : "?1"
             let now = try connection.now()
             let old = now.addingTimeInterval(-40 * 86_400)
             let recent = now.addingTimeInterval(-10 * 86_400)
             for (key, created) in [("overdue", old), ("eligible", recent)] {
-                try connection.database.execute(
-                    "INSERT INTO gdpr_jobs (customer_key, created_at) VALUES ('\(key)', \(placeholder))",
-                    [.timestamp(created)])
+                try connection.database.run(
+                    "INSERT INTO gdpr_jobs (customer_key, created_at) VALUES (\(key), \(created))")
             }
             _ = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("fresh-1")))
             _ = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("fresh-2")))

@@ -8,9 +8,8 @@ import Testing
 @Suite("Storage conformance: enqueue and status")
 struct EnqueueConformanceTests {
     /// The statement the README documents; only the placeholder differs between engines.
-    static func sqlEnqueue(_ engine: DatabaseEngine) -> String {
-        let placeholder = engine == .postgres ? "$1" : "?1"
-        return "INSERT INTO gdpr_jobs (customer_key) VALUES (\(placeholder)) RETURNING jid"
+    static func sqlEnqueue(_ dialect: any SQLDialect) -> String {
+        "INSERT INTO gdpr_jobs (customer_key) VALUES (\(dialect.placeholder(1))) RETURNING jid"
     }
 
     @Test("a plain SQL INSERT naming only the key enqueues a job with every default", arguments: TestDatabase.engines)
@@ -18,7 +17,8 @@ struct EnqueueConformanceTests {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
             let row = try #require(
-                try connection.database.queryFirst(Self.sqlEnqueue(engine), ["d9528030-509c-4e0f-b585-7168f1e9feca"]))
+                try connection.database.queryFirst(
+                    Self.sqlEnqueue(connection.database.dialect), ["d9528030-509c-4e0f-b585-7168f1e9feca"]))
             let jid = try row.jobID()
             let job = try #require(try connection.job(jid, tenant: nil))
             #expect(job.tenant == .default)
@@ -44,8 +44,11 @@ struct EnqueueConformanceTests {
             for index in 0..<3 {
                 if index > 0 { Thread.sleep(forTimeInterval: 0.003) }
                 jids.append(
-                    try #require(try connection.database.queryFirst(Self.sqlEnqueue(engine), [.text("k-\(index)")]))
-                        .jobID())
+                    try #require(
+                        try connection.database.queryFirst(
+                            Self.sqlEnqueue(connection.database.dialect), [.text("k-\(index)")])
+                    )
+                    .jobID())
             }
             for jid in jids {
                 let text = jid.description
@@ -67,10 +70,9 @@ struct EnqueueConformanceTests {
         let database = try TestDatabase(engine)
         try database.withConnection { connection in
             let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("k-1"))).jid
-            let placeholder = engine == .postgres ? "$1::uuid" : "?1"
             let row = try #require(
-                try connection.database.queryFirst(
-                    "SELECT status, state FROM gdpr_job_status WHERE jid = \(placeholder)", [.text(jid.description)]))
+                try connection.database.firstRow(
+                    "SELECT status, state FROM gdpr_job_status WHERE jid = \(jid.description)"))
             #expect(try row.string("status") == "started")
             #expect(try row.string("state") == "pending")
         }
@@ -82,7 +84,7 @@ struct EnqueueConformanceTests {
         try database.withConnection { connection in
             for key in ["", "a\nb", String(repeating: "k", count: 257)] {
                 do {
-                    _ = try connection.database.query(Self.sqlEnqueue(engine), [.text(key)])
+                    _ = try connection.database.query(Self.sqlEnqueue(connection.database.dialect), [.text(key)])
                     Issue.record("the database accepted an invalid key")
                 } catch let error as DatabaseError {
                     #expect(error.code == .constraintViolation)

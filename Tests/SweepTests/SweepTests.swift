@@ -147,7 +147,6 @@ struct SweepTests {
         arguments: TestDatabase.engines)
     func conflicts(_ engine: DatabaseEngine) throws {
         let database = try sampleDatabase(engine, customers: 30)
-        let p = engine == .postgres ? ["$1", "$2"] : ["?1", "?2"]
         let (taken, copied, released) = try database.withConnection { connection in
             let archived = try connection.database.query("SELECT id FROM events_archive ORDER BY id LIMIT 2", []).map {
                 try $0.int("id")
@@ -155,19 +154,17 @@ struct SweepTests {
             let old =
                 engine == .postgres ? "now() - interval '10 days'" : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-10 days')"
             // Another event under an archived id, as a key the engine reused would make it.
-            _ = try connection.database.execute(
-                "INSERT INTO events (id, visitor_key, event_type, page_url, occurred_at) VALUES (\(p[0]), 'someone-else', 'page_view', '/x', \(old))",
-                [.int(archived[0])])
+            try connection.database.run(
+                "INSERT INTO events (id, visitor_key, event_type, page_url, occurred_at) VALUES (\(archived[0]), 'someone-else', 'page_view', '/x', \(sql: old))"
+            )
             // An exact copy of an archived event: a move that finished on the archive side only.
-            _ = try connection.database.execute(
-                "INSERT INTO events SELECT * FROM events_archive WHERE id = \(p[0])", [.int(archived[1])])
+            try connection.database.run("INSERT INTO events SELECT * FROM events_archive WHERE id = \(archived[1])")
             // A job from before the conflicting row, which the watermark must still release.
             let created =
                 engine == .postgres ? "now() - interval '20 days'" : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-20 days')"
             let released = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("early"))).jid
-            _ = try connection.database.execute(
-                "UPDATE gdpr_jobs SET created_at = \(created) WHERE jid = \(engine == .postgres ? "CAST(\(p[0]) AS uuid)" : p[0])",
-                [.text(released.description)])
+            try connection.database.run(
+                "UPDATE gdpr_jobs SET created_at = \(sql: created) WHERE jid = \(released.description)")
             return (archived[0], archived[1], released)
         }
         let hotBefore = try ids("events", database)
@@ -201,7 +198,7 @@ struct SweepTests {
         }
         // Resolved by hand, the next sweep clears the report.
         try database.withConnection { connection in
-            _ = try connection.database.execute("DELETE FROM events WHERE id = \(p[0])", [.int(taken)])
+            try connection.database.run("DELETE FROM events WHERE id = \(taken)")
         }
         let clean = try sweep(database, delay: .seconds(86_400))
         #expect(clean.conflicts.isEmpty)
@@ -247,12 +244,12 @@ struct SweepTests {
         let database = try sampleDatabase(engine)
         _ = try sweep(database, delay: .seconds(2 * 86_400))
         let key = ShopSample.customerKey(3)
-        let placeholder = engine == .postgres ? "$1" : "?1"
         // The customer's own key and every key linked to it, read before the delete removes the links.
         let keys: [String] = try database.withConnection { connection in
-            let linked = try connection.database.query(
-                "SELECT linked_key AS k FROM customer_links WHERE customer_key = \(placeholder)", [.text(key)]
-            ).map { try $0.string("k") }
+            let linked = try connection.database.rows(
+                "SELECT linked_key AS k FROM customer_links WHERE customer_key = \(key)"
+            )
+            .map { try $0.string("k") }
             return [key] + linked
         }
         let list = keys.map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: ", ")

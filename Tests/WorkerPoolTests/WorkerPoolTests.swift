@@ -127,11 +127,10 @@ struct WorkerPoolTests {
         let database = try TestDatabase(engine)
         let harness = PoolHarness.start(database, handler: ScriptedHandler(), pollInterval: .seconds(600))
         try await Task.sleep(for: .milliseconds(300))
-        let placeholder = engine == .postgres ? "$1" : "?1"
         let jid = try database.withConnection { connection in
             try #require(
-                try connection.database.queryFirst(
-                    "INSERT INTO gdpr_jobs (customer_key) VALUES (\(placeholder)) RETURNING jid", ["woken"])
+                try connection.database.firstRow(
+                    "INSERT INTO gdpr_jobs (customer_key) VALUES (\("woken")) RETURNING jid")
             ).jobID()
         }
         try await harness.eventually("the job is done", timeout: .seconds(60)) { try harness.job(jid)?.state == .done }
