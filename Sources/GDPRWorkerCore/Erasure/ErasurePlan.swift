@@ -31,6 +31,9 @@ struct ErasurePlan: Sendable {
             /// The plan index of the referencing table when it is materialized; otherwise every
             /// referencing row belongs to someone else.
             var materialized: Int?
+            /// Whether an index of the referencing table leads with `column`, so that a parent is
+            /// judged by a probe; otherwise the referencing rows are read once per batch.
+            var isIndexed: Bool
         }
 
         /// Position in `ErasurePlan.tables`, which names the table's work tables.

@@ -222,7 +222,7 @@ struct ErasureStatements {
             DELETE FROM \(reach) AS r
              WHERE r.parent = 1
                AND NOT EXISTS (SELECT 1 FROM \(reach) AS o WHERE o.parent = 0 AND \(owned))
-               AND EXISTS (SELECT 1 FROM \(q(table.name)) AS t WHERE \(joinOnKey(table, workAlias: "r", tableAlias: "t")) AND NOT (\(notShared(table))))
+               AND EXISTS (SELECT 1 FROM \(q(table.name)) AS t WHERE \(joinOnKey(table, workAlias: "r", tableAlias: "t")) AND \(shared(table)))
             """
         return statement
     }
@@ -237,18 +237,39 @@ struct ErasureStatements {
         return statement
     }
 
-    /// No row outside the batch's reached rows references parent row `t`.
-    func notShared(_ table: ErasurePlan.Table) -> String {
-        let conditions = table.references.map { reference -> String in
-            let referencing =
-                "SELECT 1 FROM \(q(reference.table)) AS x WHERE x.\(q(reference.column)) = t.\(q(reference.targetColumn))"
-            guard let index = reference.materialized else { return "NOT EXISTS (\(referencing))" }
-            let other = plan.tables[index]
-            let reached =
-                "SELECT 1 FROM \(dialect.workTable(other.reachWorkTable)) AS y WHERE \(joinOnKey(other, workAlias: "y", tableAlias: "x"))"
-            return "NOT EXISTS (\(referencing) AND NOT EXISTS (\(reached)))"
+    /// A row outside the batch's reached rows references parent row `t`. An indexed reference
+    /// is probed for each candidate; an unindexed one is read once per statement, as a set the
+    /// database joins or hashes, since probing it would scan the referencing table once per
+    /// candidate. Unindexed references to the same column of `t` share one set.
+    func shared(_ table: ErasurePlan.Table) -> String {
+        var conditions: [String] = []
+        var targets: [String] = []
+        var unindexed: [String: [String]] = [:]
+        for reference in table.references {
+            let column = "x.\(q(reference.column))"
+            var outside = ""
+            if let index = reference.materialized {
+                let other = plan.tables[index]
+                outside =
+                    " AND NOT EXISTS (SELECT 1 FROM \(dialect.workTable(other.reachWorkTable)) AS y WHERE \(joinOnKey(other, workAlias: "y", tableAlias: "x")))"
+            }
+            if reference.isIndexed {
+                conditions.append(
+                    "EXISTS (SELECT 1 FROM \(q(reference.table)) AS x WHERE \(column) = t.\(q(reference.targetColumn))\(outside))")
+            } else {
+                if unindexed[reference.targetColumn] == nil { targets.append(reference.targetColumn) }
+                unindexed[reference.targetColumn, default: []].append(
+                    "SELECT \(column) FROM \(q(reference.table)) AS x WHERE \(column) IS NOT NULL\(outside)")
+            }
         }
-        return conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND ")
+        for target in targets {
+            conditions.append("t.\(q(target)) IN (\(unindexed[target]!.joined(separator: " UNION ALL ")))")
+        }
+        switch conditions.count {
+        case 0: return "1 = 0"
+        case 1: return conditions[0]
+        default: return "(" + conditions.joined(separator: " OR ") + ")"
+        }
     }
 
     // MARK: Exporting

@@ -197,7 +197,9 @@ struct ReachGraph {
             else { return }
             let materializedIndex = materialized.contains(referencing) ? position[referencing] : nil
             references.append(
-                .init(table: referencing, column: column, targetColumn: target, materialized: materializedIndex))
+                .init(
+                    table: referencing, column: column, targetColumn: target, materialized: materializedIndex,
+                    isIndexed: catalog.table(referencing)?.isIndexed(column) ?? false))
         }
         for edge in tables[index].map.reachedBy where edge.direction == .referencedBy {
             add(edge.otherTable, edge.otherColumn, edge.column)
