@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let store = try options.store()
         let archiveDelay = try options.resolvedArchiveDelay()
-        let exports = try worker.exportConfiguration()
+        let exports = try worker.exports.configuration()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         var requiresWatermark = false
         var onEnqueue: @Sendable () -> Void = {}

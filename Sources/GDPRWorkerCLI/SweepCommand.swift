@@ -24,17 +24,7 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .customLong("batch-size"), help: ArgumentHelp("Rows moved per transaction.", valueName: "n"))
     var batchSize = ArchiveSweep.Configuration.defaultBatchSize
 
-    @Option(
-        name: .customLong("export-dir"),
-        help: ArgumentHelp("Where exports are. Env: GDPR_WORKER_EXPORT_DIR.", valueName: "path"))
-    var exportDirectory: String?
-
-    @Option(
-        name: .customLong("export-retention"),
-        help: ArgumentHelp(
-            "How long exports are kept (default: \(ExportStore.Configuration.defaultRetention.humanReadable)). Env: GDPR_WORKER_EXPORT_RETENTION.",
-            valueName: "duration"))
-    var exportRetention: String?
+    @OptionGroup var exports: ExportOptions
 
     func run() async throws {
         let logger = try options.bootstrapLogging()
@@ -60,9 +50,7 @@ struct SweepCommand: AsyncParsableCommand {
         let bar = isatty(STDERR_FILENO) == 1 ? SweepProgressBar() : nil
         let sweep = ArchiveSweep(
             store: try options.store(), pairs: pairs,
-            exports: ExportStore(
-                configuration: try WorkerOptions.exportConfiguration(
-                    directory: exportDirectory, retention: exportRetention)),
+            exports: ExportStore(configuration: try exports.configuration()),
             configuration: configuration, logger: logger, progress: bar.map { bar in { bar.draw($0) } })
         let report = try await Task.detached { try sweep.run() }.value
         bar?.finish()

@@ -27,7 +27,7 @@ struct WorkCommand: AsyncParsableCommand {
         let poolConfiguration = try worker.poolConfiguration(
             engine: store.engine, archiveDelay: try options.resolvedArchiveDelay(), exitWhenIdle: drain)
         let runtime = try WorkerRuntime.prepare(
-            options: options, exports: try worker.exportConfiguration(), logger: logger)
+            options: options, exports: try worker.exports.configuration(), logger: logger)
         let pool = runtime.makePool(poolConfiguration)
         let maintenance = runtime.makeMaintenance()
         // A drain must not stop at jobs a dead process still holds: rescue them first.

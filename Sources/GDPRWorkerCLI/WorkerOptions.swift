@@ -29,19 +29,7 @@ struct WorkerOptions: ParsableArguments {
         help: ArgumentHelp("How often idle workers look for work when no wake-up arrives.", valueName: "duration"))
     var pollInterval: String = WorkerPool.Configuration.defaultPollInterval.humanReadable
 
-    @Option(
-        name: .customLong("export-dir"),
-        help: ArgumentHelp(
-            "Where export jobs write (default: \(ExportStore.Configuration.defaultDirectory)). Env: GDPR_WORKER_EXPORT_DIR.",
-            valueName: "path"))
-    var exportDirectory: String?
-
-    @Option(
-        name: .customLong("export-retention"),
-        help: ArgumentHelp(
-            "How long exports are kept (default: \(ExportStore.Configuration.defaultRetention.humanReadable)). Env: GDPR_WORKER_EXPORT_RETENTION.",
-            valueName: "duration"))
-    var exportRetention: String?
+    @OptionGroup var exports: ExportOptions
 
     func poolConfiguration(
         engine: DatabaseEngine, archiveDelay: Duration, exitWhenIdle: Bool = false
@@ -62,25 +50,6 @@ struct WorkerOptions: ParsableArguments {
         configuration.exitWhenIdle = exitWhenIdle
         guard configuration.lease >= .seconds(3) else {
             throw InputError(.invalidArgument, "--lease must be at least 3s")
-        }
-        return configuration
-    }
-
-    func exportConfiguration() throws(InputError) -> ExportStore.Configuration {
-        try Self.exportConfiguration(directory: exportDirectory, retention: exportRetention)
-    }
-
-    /// Where exports live and how long: the flags, then the environment, then the defaults.
-    static func exportConfiguration(
-        directory: String?, retention: String?
-    ) throws(InputError) -> ExportStore.Configuration {
-        let environment = ProcessInfo.processInfo.environment
-        var configuration = ExportStore.Configuration()
-        if let directory = directory ?? environment["GDPR_WORKER_EXPORT_DIR"], !directory.isEmpty {
-            configuration.directory = directory
-        }
-        if let retention = retention ?? environment["GDPR_WORKER_EXPORT_RETENTION"], !retention.isEmpty {
-            configuration.retention = try Duration(parsing: retention)
         }
         return configuration
     }
