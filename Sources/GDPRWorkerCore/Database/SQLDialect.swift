@@ -32,6 +32,13 @@ public protocol SQLDialect: Sendable {
     /// Whether UUID columns hold a native UUID type; otherwise they hold text, compared literally.
     var hasNativeUUID: Bool { get }
 
+    /// Text expressions joined end to end. The default is the standard `a || b`; an engine that
+    /// reads `||` as OR (MySQL by default) spells `CONCAT(a, b)`.
+    func concatenate(_ parts: [String]) -> String
+
+    /// An expression as text, for comparing any column with a text pattern or value.
+    func text(_ expression: String) -> String
+
     // MARK: Random values, from the database's own random source
 
     /// A text expression of `count` random lowercase hexadecimal digits.
@@ -127,6 +134,14 @@ public protocol SQLDialect: Sendable {
 }
 
 extension SQLDialect {
+    public func concatenate(_ parts: [String]) -> String {
+        "(" + parts.joined(separator: " || ") + ")"
+    }
+
+    public func text(_ expression: String) -> String {
+        "CAST(\(expression) AS text)"
+    }
+
     public func quote(_ identifier: String) -> String {
         "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -10,10 +10,10 @@ extension ErasureStatements {
         switch rewrite.strategy {
         case .keep: return "1 = 1"
         case .null: return "\(column) IS NULL"
-        case .redact(let text): return "(\(column) IS NULL OR \(column) = CAST(\(statement.bind(.text(text))) AS text))"
+        case .redact(let text): return "(\(column) IS NULL OR \(column) = \(dialect.text(statement.bind(.text(text)))))"
         case .rekey, .token, .placeholder:
             let shape = rewrite.strategy.descriptor!.shape
-            let matches = dialect.matches("CAST(\(column) AS text)", shape) { statement.bind(.text($0)) }
+            let matches = dialect.matches(dialect.text(column), shape) { statement.bind(.text($0)) }
             return "(\(column) IS NULL OR \(matches))"
         }
     }
@@ -24,7 +24,7 @@ extension ErasureStatements {
         switch rewrite.strategy {
         case .keep: return "t.\(q(rewrite.column.name))"
         case .null: return "NULL"
-        case .redact(let text): return "CAST(\(statement.bind(.text(text))) AS text)"
+        case .redact(let text): return dialect.text(statement.bind(.text(text)))
         case .token: return rewrite.strategy.descriptor!.generate!(dialect)
         case .rekey:
             let keys = dialect.workTable(plan.keysWorkTable)

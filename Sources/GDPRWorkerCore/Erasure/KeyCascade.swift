@@ -77,7 +77,7 @@ struct KeyCascade {
                 for to in link.columns where to.name != from.name {
                     let linked = dialect.join(statements.q(link.table), as: "l", on: on, indexed: indexed)
                     selects.append(
-                        "SELECT z.jid AS jid, CAST(l.\(statements.q(to.name)) AS text) AS key FROM \(relation) \(linked) WHERE l.\(statements.q(to.name)) IS NOT NULL"
+                        "SELECT z.jid AS jid, \(statements.dialect.text("l.\(statements.q(to.name))")) AS key FROM \(relation) \(linked) WHERE l.\(statements.q(to.name)) IS NOT NULL"
                     )
                 }
             }

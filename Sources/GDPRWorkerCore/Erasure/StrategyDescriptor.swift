@@ -29,22 +29,22 @@ extension ColumnStrategy.Placeholder {
         switch self {
         case .email:
             StrategyDescriptor(fits: [.text], maxLength: 40, shape: .email) {
-                "'anon-' || \($0.randomHex(16)) || '@anonymised.invalid'"
+                $0.concatenate(["'anon-'", $0.randomHex(16), "'@anonymised.invalid'"])
             }
         case .phone:
             StrategyDescriptor(fits: [.text], maxLength: 14, shape: .phone) {
-                "'+99900' || (10000000 + \($0.randomInteger(below: 90_000_000)))"
+                $0.concatenate(["'+99900'", "(10000000 + \($0.randomInteger(below: 90_000_000)))"])
             }
         case .name:
-            StrategyDescriptor(fits: [.text], maxLength: 13, shape: .name) { "'Anon ' || upper(\($0.randomHex(8)))" }
+            StrategyDescriptor(fits: [.text], maxLength: 13, shape: .name) { $0.concatenate(["'Anon '", "upper(\($0.randomHex(8)))"]) }
         case .ip:
             StrategyDescriptor(fits: [.text, .inet], maxLength: 15, shape: .ip) {
-                "'192.0.2.' || (1 + \($0.randomInteger(below: 254)))"
+                $0.concatenate(["'192.0.2.'", "(1 + \($0.randomInteger(below: 254)))"])
             }
         case .uuid:
             StrategyDescriptor(fits: [.text, .uuid], maxLength: 36, shape: .markedUUID) { $0.randomMarkedUUID }
         case .text:
-            StrategyDescriptor(fits: [.text], maxLength: 21, shape: .text) { "'anon-' || \($0.randomHex(16))" }
+            StrategyDescriptor(fits: [.text], maxLength: 21, shape: .text) { $0.concatenate(["'anon-'", $0.randomHex(16)]) }
         case .date:
             StrategyDescriptor(fits: [.text, .date, .timestamp], maxLength: 10, shape: .date) { _ in "'1900-01-01'" }
         }
@@ -57,7 +57,7 @@ extension ColumnStrategy {
     public var descriptor: StrategyDescriptor? {
         switch self {
         case .placeholder(let kind): kind.descriptor
-        case .token: StrategyDescriptor(fits: [.text], maxLength: 36, shape: .token) { "'tok_' || \($0.randomHex(32))" }
+        case .token: StrategyDescriptor(fits: [.text], maxLength: 36, shape: .token) { $0.concatenate(["'tok_'", $0.randomHex(32)]) }
         case .rekey: StrategyDescriptor(fits: [.text, .uuid], maxLength: 36, shape: .markedUUID, generate: nil)
         case .keep, .null, .redact: nil
         }
