@@ -57,15 +57,15 @@ public struct CorpusSchema: Sendable, CustomStringConvertible {
         let engine = connection.engine.id
         let schema: String
         switch variant {
-        case .bare where connection.engine == .sqlite: schema = try file("schema-nofk.sqlite.sql")
+        case .bare where connection.engine == .sqlite: schema = try file("\(engine)/schema-nofk.sql")
         case .bare:
             // Everything before the line `-- @constraints`: the tables without keys to others or indexes.
-            let lines = try file("schema.\(engine).sql").split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = try file("\(engine)/schema.sql").split(separator: "\n", omittingEmptySubsequences: false)
             schema = lines.prefix { $0.trimmingCharacters(in: .whitespaces) != "-- @constraints" }.joined(
                 separator: "\n")
-        default: schema = try file("schema.\(engine).sql")
+        default: schema = try file("\(engine)/schema.sql")
         }
-        let data = try file("data.\(engine).sql")
+        let data = try file("\(engine)/data.sql")
         let dialect = connection.dialect
         try connection.transaction {
             // The data script reads the scale from this table.
