@@ -54,13 +54,6 @@ struct PostgresQueueRules: QueueRules {
         "SELECT pg_advisory_xact_lock(hashtextextended(\(request.tenant.name) || '/' || \(request.customerKey.rawValue), 0))"
     }
 
-    /// The columns of `gdpr_jobs_failed` and the values a failing job's queue row gives them;
-    /// `attempts`, `failed_at`, `worker` and `reason` come from the caller.
-    static let failedColumns = """
-        jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at, started_at, failed_at, worker, reason,
-        erased_so_far
-        """
-
     /// A failed record of the same jid, left by an earlier run that an operator retried, is
     /// replaced rather than refused.
     static let replaceFailed = """

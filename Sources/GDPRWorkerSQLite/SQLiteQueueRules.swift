@@ -46,10 +46,4 @@ struct SQLiteQueueRules: QueueRules {
     func abandoned(now: Date, goneWorkers: [String]) -> SQLQuery {
         "locked_by IS NOT NULL AND (locked_until < \(now) OR locked_by IN (SELECT value FROM json_each(\(goneWorkers))))"
     }
-
-    /// The columns of `gdpr_jobs_failed`, in the order the statements that fill it select them.
-    static let failedColumns = """
-        jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at, started_at, failed_at, worker, reason,
-        erased_so_far
-        """
 }

@@ -14,3 +14,13 @@ public protocol QueueRules: Sendable {
     /// the same key cannot both insert; nil when the transaction already excludes other writers.
     func serialiseEnqueue(of request: EnqueueRequest) -> SQLQuery?
 }
+
+extension QueueRules {
+    /// The columns of `gdpr_jobs_failed`, in the order every statement that fills it selects them.
+    public static var failedColumns: String {
+        """
+        jid, tenant, kind, mode, customer_key, attempts, max_attempts, created_at, legal_due_at, started_at, failed_at, \
+        worker, reason, erased_so_far
+        """
+    }
+}
