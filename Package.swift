@@ -11,7 +11,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "gdpr-worker", targets: ["GDPRWorkerCLI"]),
-        .library(name: "GDPRWorkerCore", targets: ["GDPRWorkerCore"]),
+        .library(name: "GDPRWorkerQueue", targets: ["GDPRWorkerQueue"]),
+        .library(name: "GDPRWorkerErasure", targets: ["GDPRWorkerErasure"]),
         .library(name: "GDPRWorkerPostgres", targets: ["GDPRWorkerPostgres"]),
         .library(name: "GDPRWorkerSQLite", targets: ["GDPRWorkerSQLite"]),
     ],
@@ -40,15 +41,29 @@ let package = Package(
             plugins: ["EmbedSchema"]
         ),
 
-        // The core: jobs, errors, configuration, the store protocol. It imports no database.
+        // The queue: requests, jobs, the store and connection protocols, the worker pool. It imports
+        // no database and knows nothing of erasure: a handler is what the pool runs.
         .target(
-            name: "GDPRWorkerCore",
+            name: "GDPRWorkerQueue",
             dependencies: [
                 "GDPRWorkerSchema",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The erasure engine: the data map, the planner, the statements, export and the archive sweep;
+        // the handler the pool runs for remove and export jobs.
+        .target(
+            name: "GDPRWorkerErasure",
+            dependencies: [
+                "GDPRWorkerQueue",
+                "GDPRWorkerSchema",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -57,12 +72,14 @@ let package = Package(
         // Storage drivers behind the one `JobStore` protocol.
         .target(
             name: "GDPRWorkerPostgres",
-            dependencies: ["CLibPQ", "GDPRWorkerCore"],
+            dependencies: ["CLibPQ", "GDPRWorkerQueue", "GDPRWorkerErasure"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "GDPRWorkerSQLite",
-            dependencies: ["CSQLite", "GDPRWorkerCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "CSQLite", "GDPRWorkerQueue", "GDPRWorkerErasure", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -70,7 +87,7 @@ let package = Package(
         .target(
             name: "GDPRWorkerHTTP",
             dependencies: [
-                "GDPRWorkerCore",
+                "GDPRWorkerQueue", "GDPRWorkerErasure",
                 "GDPRWorkerSchema",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -85,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "GDPRWorkerCLI",
             dependencies: [
-                "GDPRWorkerCore",
+                "GDPRWorkerQueue", "GDPRWorkerErasure",
                 "GDPRWorkerHTTP",
                 "GDPRWorkerPostgres",
                 "GDPRWorkerSQLite",
@@ -100,7 +117,7 @@ let package = Package(
         // Erasure throughput on the sample shop against hand-written SQL (Benchmarks/erasure.sh).
         .executableTarget(
             name: "ErasureBenchmark",
-            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerTestSupport"],
+            dependencies: ["GDPRWorkerQueue", "GDPRWorkerErasure", "GDPRWorkerPostgres", "GDPRWorkerTestSupport"],
             path: "Benchmarks/ErasureBenchmark",
             swiftSettings: swiftSettings
         ),
@@ -109,37 +126,53 @@ let package = Package(
         .target(
             name: "GDPRWorkerTestSupport",
             dependencies: [
-                "GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", .product(name: "Yams", package: "Yams"),
+                "GDPRWorkerQueue", "GDPRWorkerErasure", "GDPRWorkerPostgres", "GDPRWorkerSQLite",
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "GDPRWorkerCoreTests",
-            dependencies: ["GDPRWorkerCore"],
+            name: "QueueTests",
+            dependencies: ["GDPRWorkerQueue", "GDPRWorkerErasure"],
+            swiftSettings: swiftSettings
+        ),
+        // The store conformance suite as a library each driver's tests run (River's riverdrivertest).
+        .target(
+            name: "GDPRWorkerConformance",
+            dependencies: ["GDPRWorkerQueue", "GDPRWorkerErasure", "GDPRWorkerTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "StorageConformanceTests",
-            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", "GDPRWorkerTestSupport"],
+            name: "DriverTests",
+            dependencies: [
+                "GDPRWorkerQueue", "GDPRWorkerErasure", "GDPRWorkerPostgres", "GDPRWorkerSQLite",
+                "GDPRWorkerTestSupport",
+                "GDPRWorkerConformance",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WorkerPoolTests",
             dependencies: [
-                "GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", "GDPRWorkerTestSupport",
+                "GDPRWorkerQueue", "GDPRWorkerErasure", "GDPRWorkerPostgres", "GDPRWorkerSQLite",
+                "GDPRWorkerTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ErasureTests",
-            dependencies: ["GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", "GDPRWorkerTestSupport"],
+            dependencies: [
+                "GDPRWorkerQueue", "GDPRWorkerErasure", "GDPRWorkerPostgres", "GDPRWorkerSQLite",
+                "GDPRWorkerTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SweepTests",
             dependencies: [
-                "GDPRWorkerCore", "GDPRWorkerPostgres", "GDPRWorkerSQLite", "GDPRWorkerTestSupport",
+                "GDPRWorkerQueue", "GDPRWorkerErasure", "GDPRWorkerPostgres", "GDPRWorkerSQLite",
+                "GDPRWorkerTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

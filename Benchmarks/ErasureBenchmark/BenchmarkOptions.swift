@@ -1,5 +1,6 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// The benchmark's command line: `--name value` pairs.
 struct BenchmarkOptions {

@@ -1,10 +1,11 @@
 import Foundation
-import GDPRWorkerCore
 import GDPRWorkerPostgres
 import Logging
 
 #if canImport(Glibc)
 import Glibc
+import GDPRWorkerQueue
+import GDPRWorkerErasure
 #endif
 
 /// One customer with a million events, erased alone through the handler with checkpoints: the

@@ -1,6 +1,7 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerPostgres
+import GDPRWorkerQueue
 import Logging
 
 /// Runs jobs through ErasureJobHandler as a pool worker does: claim a batch (committed), then in

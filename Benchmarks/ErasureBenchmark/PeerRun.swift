@@ -1,6 +1,7 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerPostgres
+import GDPRWorkerQueue
 
 /// The same changes as the engine, by hand-written set-based SQL for the sample shop: one
 /// transaction per batch of customers, a recursive CTE for the linked keys, then one statement per

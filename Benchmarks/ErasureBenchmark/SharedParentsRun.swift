@@ -1,6 +1,7 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerPostgres
+import GDPRWorkerQueue
 import GDPRWorkerTestSupport
 
 /// Erasure on a schema where most parent rows are shared: the storefront corpus schema (no

@@ -1,6 +1,7 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerPostgres
+import GDPRWorkerQueue
 import GDPRWorkerTestSupport
 
 /// Runs jobs through the real binary, `gdpr-worker work --drain`, as a deployment would: jobs

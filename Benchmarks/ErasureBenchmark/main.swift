@@ -1,6 +1,7 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerPostgres
+import GDPRWorkerQueue
 
 // Erasure throughput against hand-written set-based SQL doing the same changes, in two scenarios:
 // - shop: the sample shop at --customers customers; --jobs customers anonymised, then --jobs

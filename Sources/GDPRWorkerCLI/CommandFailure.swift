@@ -1,5 +1,6 @@
 import ArgumentParser
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// How an error ends the process: the line printed and the exit status (sysexits(3) values).
 enum CommandFailure {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 struct EnqueueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// Where export files live and how long, for the commands that write them (`work`, `serve`) and
 /// the one that purges them (`sweep`): the flags, then the environment, then the defaults.

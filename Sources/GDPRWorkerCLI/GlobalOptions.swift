@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerPostgres
+import GDPRWorkerQueue
 import GDPRWorkerSQLite
 import Logging
 

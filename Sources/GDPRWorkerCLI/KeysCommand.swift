@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

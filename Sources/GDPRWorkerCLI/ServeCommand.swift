@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerHTTP
+import GDPRWorkerQueue
 import Logging
 import Metrics
 import Prometheus

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 import Logging
 
 struct SweepCommand: AsyncParsableCommand {

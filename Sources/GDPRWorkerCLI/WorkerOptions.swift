@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// Options of the commands that run the worker pool: `work` and `serve`.
 struct WorkerOptions: ParsableArguments {

@@ -1,5 +1,6 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 import Logging
 
 /// Everything a process that runs workers needs, checked before it starts: the schema is there,

@@ -1,4 +1,5 @@
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 import Hummingbird
 
 /// The per-request context: Hummingbird's core storage plus the tenant the API key belongs to.

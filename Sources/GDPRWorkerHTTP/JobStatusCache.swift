@@ -1,4 +1,5 @@
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 import Synchronization
 
 /// Done jobs' statuses, which never change again, kept in memory for clients that poll.

@@ -1,5 +1,6 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 import HummingbirdCore
 
 /// The query string, decoded strictly: invalid percent-encoding and repeated parameters are 400s.

@@ -1,4 +1,5 @@
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 import Prometheus
 
 /// Gauges of the live queue, refreshed from the database on every scrape.

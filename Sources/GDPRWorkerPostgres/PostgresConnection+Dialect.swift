@@ -1,4 +1,5 @@
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 extension PostgresConnection {
     public var dialect: any SQLDialect { PostgresDialect() }

@@ -1,6 +1,7 @@
 import CLibPQ
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// A blocking libpq connection with a cache of prepared statements.
 ///

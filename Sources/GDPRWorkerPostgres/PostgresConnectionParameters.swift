@@ -1,5 +1,6 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// The libpq connection keywords of a PostgreSQL URL, decoded and checked.
 public struct PostgresConnectionParameters: Sendable, Hashable, CustomStringConvertible {

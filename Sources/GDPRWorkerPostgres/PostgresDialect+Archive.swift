@@ -1,4 +1,5 @@
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 extension PostgresDialect {
     /// One statement: the batch is deleted from the hot table and inserted into the archive

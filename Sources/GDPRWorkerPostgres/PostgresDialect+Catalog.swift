@@ -1,4 +1,5 @@
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 extension PostgresDialect {
     /// Reads the ordinary and partitioned tables of the current schema from pg_catalog.

@@ -1,8 +1,9 @@
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// PostgreSQL's SQL for the erasure engine: `$n` parameters, `text[]` arrays, `gen_random_uuid()`
 /// as the random source, and temporary tables cleared at commit.
-public struct PostgresDialect: SQLDialect {
+public struct PostgresDialect: ErasureDialect {
     public init() {}
 
     public var engine: DatabaseEngine { .postgres }

@@ -1,4 +1,5 @@
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 extension DatabaseEngine {
     /// The production engine: many worker processes on many hosts share one queue.

@@ -1,5 +1,6 @@
 import CLibPQ
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// The fields of a PostgreSQL error that are safe to show.
 ///

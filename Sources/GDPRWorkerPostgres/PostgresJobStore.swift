@@ -1,5 +1,6 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// The production queue: many worker processes on many hosts share one PostgreSQL database.
 ///

@@ -1,5 +1,6 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 extension PostgresJobStoreConnection {
     /// The key of the session advisory lock held by a running sweep.

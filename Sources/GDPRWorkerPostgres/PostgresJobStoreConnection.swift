@@ -1,5 +1,6 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// The queue statements of `PostgresJobStore` on one connection.
 public final class PostgresJobStoreConnection: JobStoreConnection {

@@ -1,6 +1,7 @@
 import CLibPQ
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// A dedicated connection that LISTENs on the queue's channel and blocks in `poll` until a NOTIFY.
 ///

@@ -1,5 +1,6 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// The queue's rules on PostgreSQL, each written once and read by every statement that needs it:
 /// claims, statistics, deduplication and rescue. (A job's status is the `gdpr_job_status` view.)

@@ -1,4 +1,5 @@
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// The timeouts every working connection sets, so that nothing waits forever: a row an
 /// application holds locked delays one job, a runaway statement is stopped, a transaction left

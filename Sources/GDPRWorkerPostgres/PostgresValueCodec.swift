@@ -1,6 +1,7 @@
 import CLibPQ
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// Text-format encoding of arguments and decoding of results by type OID.
 enum PostgresValueCodec {

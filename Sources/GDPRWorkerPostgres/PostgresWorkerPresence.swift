@@ -1,4 +1,5 @@
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// A worker process's presence: a session advisory lock on a connection of its own, which the
 /// server releases the moment the process dies or its connection breaks.

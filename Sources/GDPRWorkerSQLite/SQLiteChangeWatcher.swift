@@ -1,5 +1,6 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 import Synchronization
 
 /// Wakes idle workers when another connection commits to the SQLite file.

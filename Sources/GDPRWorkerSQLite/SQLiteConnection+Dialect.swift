@@ -1,4 +1,5 @@
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 extension SQLiteConnection {
     public var dialect: any SQLDialect { SQLiteDialect() }

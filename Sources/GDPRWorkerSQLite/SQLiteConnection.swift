@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// A blocking libsqlite3 connection in WAL mode with a cache of prepared statements.
 ///

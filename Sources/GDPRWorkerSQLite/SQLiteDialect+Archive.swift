@@ -1,4 +1,5 @@
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 extension SQLiteDialect {
     /// Two statements in the caller's transaction, which holds the write lock: both select the

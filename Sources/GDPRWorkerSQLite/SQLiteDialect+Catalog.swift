@@ -1,4 +1,5 @@
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 extension SQLiteDialect {
     /// Reads the tables of the main database through `sqlite_master` and the table-valued pragmas.

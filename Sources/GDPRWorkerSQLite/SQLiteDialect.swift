@@ -1,9 +1,10 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// SQLite's SQL for the erasure engine: `?n` parameters, JSON arrays under `json_each`,
 /// `randomblob()` as the random source, and `CROSS JOIN` to keep the small side driving.
-public struct SQLiteDialect: SQLDialect {
+public struct SQLiteDialect: ErasureDialect {
     /// SQLite's default limit on function arguments is 127; `json_object` takes two per column.
     static let jsonObjectColumnsPerCall = 60
 

@@ -1,4 +1,5 @@
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 extension DatabaseEngine {
     /// The embedded default: one file, no server, for a first run or a small deployment.

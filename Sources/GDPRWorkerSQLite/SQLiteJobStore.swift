@@ -1,5 +1,6 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// The embedded queue: one SQLite file, one writer at a time, no server to run.
 ///

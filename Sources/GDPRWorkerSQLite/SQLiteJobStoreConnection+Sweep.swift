@@ -1,8 +1,9 @@
 import Foundation
-import GDPRWorkerCore
 
 #if canImport(Glibc)
 import Glibc
+import GDPRWorkerQueue
+import GDPRWorkerErasure
 #endif
 
 extension SQLiteJobStoreConnection {

@@ -1,5 +1,6 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 
 /// The queue statements of `SQLiteJobStore` on one connection.
 public final class SQLiteJobStoreConnection: JobStoreConnection {

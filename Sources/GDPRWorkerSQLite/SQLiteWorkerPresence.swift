@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
-import GDPRWorkerCore
 
 #if canImport(Glibc)
 import Glibc
+import GDPRWorkerQueue
+import GDPRWorkerErasure
 #endif
 
 /// A worker process's presence: an exclusive flock on a file of its own in `<database>.workers/`,

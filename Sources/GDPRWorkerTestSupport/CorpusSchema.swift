@@ -1,5 +1,6 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 import GDPRWorkerSQLite
 import Yams
 
@@ -66,7 +67,7 @@ public struct CorpusSchema: Sendable, CustomStringConvertible {
         default: schema = try file("\(engine)/schema.sql")
         }
         let data = try file("\(engine)/data.sql")
-        let dialect = connection.dialect
+        let dialect = try connection.erasureDialect()
         try connection.transaction {
             // The data script reads the scale from this table.
             try connection.execute(

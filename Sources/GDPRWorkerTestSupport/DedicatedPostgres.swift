@@ -1,6 +1,7 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerPostgres
+import GDPRWorkerQueue
 
 /// A PostgreSQL cluster of one test's own, for tests that take the database away: stopping the
 /// shared server would break every other test running in parallel.

@@ -1,6 +1,7 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerPostgres
+import GDPRWorkerQueue
 import GDPRWorkerSQLite
 
 /// A fresh, empty database on one engine, owned by one test, made by that engine's `TestEngine`.
@@ -9,7 +10,7 @@ public final class TestDatabase: Sendable {
     public let engine: DatabaseEngine
     public let store: any JobStore
     /// The engine's SQL dialect, for the placeholders of a test's own statements.
-    public let dialect: any SQLDialect
+    public let dialect: any ErasureDialect
     /// The database's URL, with any password in clear, for running the real binary against it.
     public let url: String
     private let cleanup: @Sendable () -> Void
@@ -17,24 +18,32 @@ public final class TestDatabase: Sendable {
     /// The registered engines that can be tested here. One that cannot is skipped with a warning,
     /// unless `CI=true` requires it, in which case its cases fail.
     public static var engines: [DatabaseEngine] {
-        TestEngines.registered.compactMap { testEngine in
-            switch testEngine.availability() {
-            case .success: return testEngine.engine
-            case .failure(let error):
-                FileHandle.standardError.write(Data("warning: skipping \(testEngine.engine) cases: \(error)\n".utf8))
-                return nil
-            }
+        TestEngines.registered.filter(isAvailable).map(\.engine)
+    }
+
+    /// Whether `testEngine` can be tested here; warns when it cannot.
+    public static func isAvailable(_ testEngine: any TestEngine) -> Bool {
+        switch testEngine.availability() {
+        case .success: return true
+        case .failure(let error):
+            FileHandle.standardError.write(Data("warning: skipping \(testEngine.engine) cases: \(error)\n".utf8))
+            return false
         }
     }
 
     /// Creates an empty database, migrated unless told otherwise.
-    public init(_ engine: DatabaseEngine, migrated: Bool = true) throws {
-        self.engine = engine
+    public convenience init(_ engine: DatabaseEngine, migrated: Bool = true) throws {
+        try self.init(TestEngines.testEngine(for: engine), migrated: migrated)
+    }
+
+    /// Creates an empty database of `testEngine`, migrated unless told otherwise.
+    public init(_ testEngine: any TestEngine, migrated: Bool = true) throws {
+        self.engine = testEngine.engine
         let name = "gw_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-        (store, url, cleanup) = try TestEngines.testEngine(for: engine).makeDatabase(named: String(name))
+        (store, url, cleanup) = try testEngine.makeDatabase(named: String(name))
         let connection = try store.connect()
         defer { connection.database.close() }
-        dialect = connection.database.dialect
+        dialect = try connection.database.erasureDialect()
         if migrated { _ = try connection.migrate() }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerPostgres
+import GDPRWorkerQueue
 import GDPRWorkerSQLite
 
 /// How the tests get a fresh, empty database of one engine. Every conformance, pool, erasure,
@@ -8,6 +9,9 @@ import GDPRWorkerSQLite
 /// proven by the same suites when it adds its `TestEngine` to `TestEngines.registered`.
 public protocol TestEngine: Sendable {
     var engine: DatabaseEngine { get }
+
+    /// Whether the engine's text values can hold NUL characters.
+    var textHoldsNUL: Bool { get }
 
     /// Whether the engine can be tested here; the reason when it cannot (no server, say).
     func availability() -> Result<Void, TestSetupError>
@@ -30,12 +34,17 @@ public enum TestEngines {
 }
 
 /// A temporary SQLite file: always available.
-struct SQLiteTestEngine: TestEngine {
-    var engine: DatabaseEngine { .sqlite }
+public struct SQLiteTestEngine: TestEngine {
+    public init() {}
 
-    func availability() -> Result<Void, TestSetupError> { .success(()) }
+    public var engine: DatabaseEngine { .sqlite }
+    public var textHoldsNUL: Bool { true }
 
-    func makeDatabase(named name: String) throws -> (store: any JobStore, url: String, remove: @Sendable () -> Void) {
+    public func availability() -> Result<Void, TestSetupError> { .success(()) }
+
+    public func makeDatabase(
+        named name: String
+    ) throws -> (store: any JobStore, url: String, remove: @Sendable () -> Void) {
         let directory = FileManager.default.temporaryDirectory.appending(path: name)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appending(path: "test.sqlite3").path
@@ -45,15 +54,20 @@ struct SQLiteTestEngine: TestEngine {
 
 /// A new database on the test PostgreSQL server (`TestPostgresServer`): available when the server
 /// runs, and always listed under `CI=true`, so that a server that cannot start fails the run.
-struct PostgresTestEngine: TestEngine {
-    var engine: DatabaseEngine { .postgres }
+public struct PostgresTestEngine: TestEngine {
+    public init() {}
 
-    func availability() -> Result<Void, TestSetupError> {
+    public var engine: DatabaseEngine { .postgres }
+    public var textHoldsNUL: Bool { false }
+
+    public func availability() -> Result<Void, TestSetupError> {
         if TestPostgresServer.isRequired { return .success(()) }
         return TestPostgresServer.parameters.map { _ in () }
     }
 
-    func makeDatabase(named name: String) throws -> (store: any JobStore, url: String, remove: @Sendable () -> Void) {
+    public func makeDatabase(
+        named name: String
+    ) throws -> (store: any JobStore, url: String, remove: @Sendable () -> Void) {
         let server = try TestPostgresServer.parameters.get()
         let admin = try PostgresConnection(parameters: server)
         defer { admin.close() }

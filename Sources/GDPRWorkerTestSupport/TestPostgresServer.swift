@@ -1,6 +1,7 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerPostgres
+import GDPRWorkerQueue
 import Synchronization
 
 /// The PostgreSQL server the tests use: `GDPR_WORKER_TEST_DATABASE_URL` if set, otherwise an

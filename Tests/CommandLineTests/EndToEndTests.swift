@@ -1,5 +1,4 @@
 import Foundation
-import GDPRWorkerCore
 import GDPRWorkerPostgres
 import GDPRWorkerSQLite
 import GDPRWorkerTestSupport
@@ -7,6 +6,8 @@ import Testing
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import GDPRWorkerQueue
+import GDPRWorkerErasure
 #endif
 
 /// The real `gdpr-worker` binary, as deployments run it: processes that are signalled, killed and

@@ -1,6 +1,7 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerPostgres
+import GDPRWorkerQueue
 import GDPRWorkerSQLite
 import GDPRWorkerTestSupport
 import Logging
@@ -191,7 +192,8 @@ extension ErasureTests {
             #expect(midJob >= 5, "only \(midJob) enqueues got the write lock while the job ran")
             #expect(
                 progressSeen.filter { $0 > 0 }.count >= 3,
-                "enqueues got the lock at only \(progressSeen.sorted()) points of the job (\(midJob) enqueues): they waited for it to end")
+                "enqueues got the lock at only \(progressSeen.sorted()) points of the job (\(midJob) enqueues): they waited for it to end"
+            )
             pool.stop()
             try await running.value
         }

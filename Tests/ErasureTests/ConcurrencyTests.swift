@@ -1,6 +1,7 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerPostgres
+import GDPRWorkerQueue
 import GDPRWorkerSQLite
 import GDPRWorkerTestSupport
 import Logging
@@ -67,8 +68,10 @@ struct ConcurrencyTests {
         // waits for a lock the first holds. Its session waits without a lock timeout, so that
         // however slow the machine, it waits until the first commits rather than giving up.
         let patient = try #require(store as? PostgresJobStore)
-        let second = try PostgresJobStore(parameters: patient.parameters, session: PostgresSessionSettings(lockTimeout: .zero))
-            .connect()
+        let second = try PostgresJobStore(
+            parameters: patient.parameters, session: PostgresSessionSettings(lockTimeout: .zero)
+        )
+        .connect()
         defer { second.database.close() }
         let pid = try #require(try second.database.queryFirst("SELECT pg_backend_pid() AS pid")?.int("pid"))
         let secondJobs = try second.claim(request)

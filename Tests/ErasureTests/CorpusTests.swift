@@ -1,5 +1,6 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 import GDPRWorkerTestSupport
 import Testing
 
@@ -122,7 +123,7 @@ extension ErasureTests {
         static func digest(_ harness: ErasureHarness) async throws -> [String: [String: [SQLValue]]] {
             try await harness.withConnection { connection in
                 let database = connection.database
-                let catalog = try database.dialect.loadCatalog(database)
+                let catalog = try database.erasureDialect().loadCatalog(database)
                 var tables: [String: [String: [SQLValue]]] = [:]
                 for table in catalog.tables.values where !table.name.hasPrefix("gdpr_") {
                     let keyIndices = table.primaryKey.compactMap { name in table.columns.firstIndex { $0.name == name }

@@ -1,6 +1,7 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerPostgres
+import GDPRWorkerQueue
 import GDPRWorkerSQLite
 import GDPRWorkerTestSupport
 import Logging
@@ -156,7 +157,7 @@ extension ErasureHarness {
     }
 
     static func snapshot(_ table: String, on connection: any DatabaseConnection) throws -> [String: [SQLValue]] {
-        let key = try requireTable(try connection.dialect.loadCatalog(connection), table).primaryKey
+        let key = try requireTable(try connection.erasureDialect().loadCatalog(connection), table).primaryKey
         var rows: [String: [SQLValue]] = [:]
         for row in try connection.query("SELECT * FROM \"\(table)\"", []) {
             rows[key.map { row.optionalString($0) ?? "null" }.joined(separator: "/")] = row.values
@@ -189,7 +190,7 @@ extension ErasureHarness {
         let tables = tables ?? handler.dataMap.expandedTables.map(\.name)
         let placeholders = values.indices.map { p($0 + 1) }
         return try await withConnection { connection in
-            let catalog = try connection.database.dialect.loadCatalog(connection.database)
+            let catalog = try connection.database.erasureDialect().loadCatalog(connection.database)
             var found: [String: Int] = [:]
             for table in tables {
                 for column in try requireTable(catalog, table).columns

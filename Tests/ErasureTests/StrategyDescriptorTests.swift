@@ -1,5 +1,6 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
+import GDPRWorkerQueue
 import GDPRWorkerTestSupport
 import Testing
 
@@ -18,7 +19,7 @@ extension ErasureTests {
         func generatedValuesAreRecognised(_ engine: DatabaseEngine) throws {
             let database = try TestDatabase(engine)
             try database.withConnection { connection in
-                let dialect = connection.database.dialect
+                let dialect = try connection.database.erasureDialect()
                 for strategy in Self.strategies {
                     let descriptor = try #require(strategy.descriptor)
                     let generate = try #require(descriptor.generate)
@@ -49,7 +50,7 @@ extension ErasureTests {
         func personalDataIsNotRecognised(_ engine: DatabaseEngine) throws {
             let database = try TestDatabase(engine)
             try database.withConnection { connection in
-                let dialect = connection.database.dialect
+                let dialect = try connection.database.erasureDialect()
                 let personal = [
                     "anna.berg@example.com", "+46701234567", "Anna Berg", "10.1.2.3",
                     "d9528030-509c-4e0f-b585-7168f1e9feca",

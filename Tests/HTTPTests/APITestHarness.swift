@@ -1,6 +1,7 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerHTTP
+import GDPRWorkerQueue
 import GDPRWorkerTestSupport
 import HTTPTypes
 import Hummingbird

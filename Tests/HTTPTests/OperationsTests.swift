@@ -1,7 +1,8 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerHTTP
 import GDPRWorkerPostgres
+import GDPRWorkerQueue
 import GDPRWorkerSQLite
 import GDPRWorkerSchema
 import GDPRWorkerTestSupport

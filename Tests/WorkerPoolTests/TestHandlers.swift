@@ -1,6 +1,7 @@
 import Foundation
-import GDPRWorkerCore
+import GDPRWorkerErasure
 import GDPRWorkerPostgres
+import GDPRWorkerQueue
 import GDPRWorkerSQLite
 import Synchronization
 
