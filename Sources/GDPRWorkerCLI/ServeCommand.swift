@@ -14,7 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the HTTP API and the worker pool in one process.",
         discussion: """
-            The Voyado-compatible job endpoints, /health, /health/ready and /metrics, with the worker pool beside them
+            The Voyado-compatible job endpoints, the Azotte, loyalty and easycms front doors, /health, /health/ready
+            and /metrics, with the worker pool beside them
             (unless --no-worker). SIGTERM stops claiming and new connections, lets in-flight jobs and requests finish,
             and exits 0.
             """
@@ -22,6 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @OptionGroup var worker: WorkerOptions
+    @OptionGroup var doors: FrontDoorOptions
 
     @Option(help: ArgumentHelp("The address to listen on.", valueName: "host"))
     var host = APIServer.Configuration.defaultHost
@@ -49,26 +51,31 @@ struct ServeCommand: AsyncParsableCommand {
         let archiveDelay = try options.resolvedArchiveDelay()
         let exports = try worker.exports.configuration()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        let frontDoors = try doors.configuration()
         var requiresWatermark = false
+        var dataMap: DataMap?
         var onEnqueue: @Sendable () -> Void = {}
         if noWorker {
             _ = try options.connectMigrated().database.close()
             if let path = options.resolvedDataMapPath() {
-                requiresWatermark = try DataMap(contentsOf: path).requiresArchiveWatermark
+                dataMap = try DataMap(contentsOf: path)
+                requiresWatermark = dataMap?.requiresArchiveWatermark ?? false
             }
         } else {
             let runtime = try WorkerRuntime.prepare(options: options, exports: exports, logger: logger)
             let pool = runtime.makePool(try worker.poolConfiguration(engine: store.engine, archiveDelay: archiveDelay))
             requiresWatermark = runtime.handler.requiresArchiveWatermark
+            dataMap = runtime.handler.dataMap
             onEnqueue = { pool.wake() }
             services += [.init(service: pool), .init(service: runtime.makeMaintenance())]
         }
         let application = APIServer.makeApplication(
             configuration: .init(
-                host: host, port: port, archiveDelay: archiveDelay, requiresArchiveWatermark: requiresWatermark),
+                host: host, port: port, archiveDelay: archiveDelay, requiresArchiveWatermark: requiresWatermark,
+                frontDoors: frontDoors),
             database: BlockingConnectionPool(store: store, size: connections, label: "http"),
             exports: ExportStore(configuration: exports),
-            registry: registry, logger: logger, onEnqueue: onEnqueue)
+            registry: registry, subjects: dataMap.map(SubjectLookup.init(map:)), logger: logger, onEnqueue: onEnqueue)
         services.insert(.init(service: application), at: 0)
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

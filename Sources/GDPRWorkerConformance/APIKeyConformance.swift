@@ -28,7 +28,7 @@ struct APIKeyConformance {
             #expect(
                 stored.allSatisfy { row in
                     row.values.allSatisfy { value in
-                        if case .text(let text) = value { return !text.contains(key.secret) }
+                        if case .text(let text) = value { return !text.contains(key.token.suffix(64)) }
                         return true
                     }
                 })

@@ -35,7 +35,7 @@ final class APIKeyCache: Sendable {
     private let database: BlockingConnectionPool
     private let ttl: Duration
     private let capacity: Int
-    private let entries = Mutex<[String: (tenant: Tenant?, expires: ContinuousClock.Instant)]>([:])
+    private let entries = Mutex<[String: (identity: APIKeyIdentity?, expires: ContinuousClock.Instant)]>([:])
 
     init(database: BlockingConnectionPool, ttl: Duration, capacity: Int = 10_000) {
         self.database = database
@@ -44,14 +44,19 @@ final class APIKeyCache: Sendable {
     }
 
     func tenant(for token: String) async throws -> Tenant? {
+        try await identity(for: token)?.tenant
+    }
+
+    /// Who a presented key speaks for, or nil for an unknown or revoked key.
+    func identity(for token: String) async throws -> APIKeyIdentity? {
         let hash = APIKey.hash(token: token)
         let now = ContinuousClock.now
-        if let cached = entries.withLock({ $0[hash] }), cached.expires > now { return cached.tenant }
-        let tenant = try await database.withConnection { try $0.tenant(forAPIKeyHash: hash) }
+        if let cached = entries.withLock({ $0[hash] }), cached.expires > now { return cached.identity }
+        let identity = try await database.withConnection { try $0.apiKey(forHash: hash) }
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[hash] = (tenant, now + ttl)
+            entries[hash] = (identity, now + ttl)
         }
-        return tenant
+        return identity
     }
 }

@@ -22,6 +22,8 @@ public enum APIServer {
         public var apiKeyCacheTTL: Duration
         /// How many finished jobs' statuses are kept in memory for pollers.
         public var statusCacheCapacity: Int
+        /// How the seed systems' front doors run their jobs.
+        public var frontDoors: FrontDoorConfiguration
 
         public static let defaultHost = "127.0.0.1"
         public static let defaultPort = 8080
@@ -32,8 +34,9 @@ public enum APIServer {
             host: String = Configuration.defaultHost, port: Int = Configuration.defaultPort,
             archiveDelay: Duration = ArchiveCutoff.defaultDelay,
             requiresArchiveWatermark: Bool = false, apiKeyCacheTTL: Duration = .seconds(5),
-            statusCacheCapacity: Int = 10_000
+            statusCacheCapacity: Int = 10_000, frontDoors: FrontDoorConfiguration = .init()
         ) {
+            self.frontDoors = frontDoors
             self.host = host
             self.port = port
             self.archiveDelay = archiveDelay
@@ -45,20 +48,24 @@ public enum APIServer {
 
     /// The routes and the methods they accept, exactly as `schema/openapi.yaml` documents them.
     public static var routes: [String: [HTTPRequest.Method]] {
-        JobRoutes.paths.merging([
-            ExportRoutes.path: [.get],
-            "/health": [.get], "/health/ready": [.get], "/metrics": [.get], "/openapi.yaml": [.get],
-        ]) { $1 }
+        JobRoutes.paths.merging(AzotteRoutes.paths) { $1 }.merging(LoyaltyRoutes.paths) { $1 }
+            .merging(EasyCMSRoutes.paths) { $1 }
+            .merging([
+                ExportRoutes.path: [.get],
+                "/health": [.get], "/health/ready": [.get], "/metrics": [.get], "/openapi.yaml": [.get],
+            ]) { $1 }
     }
 
+    /// `subjects` finds customers for the seed systems' front doors; without it (no data map)
+    /// they answer that the server is not set up for them.
     public static func makeApplication(
         configuration: Configuration, database: BlockingConnectionPool, exports: ExportStore,
-        registry: PrometheusCollectorRegistry,
+        registry: PrometheusCollectorRegistry, subjects: SubjectLookup? = nil,
         logger: Logger, timeSource: TimeSource = .database, onEnqueue: @escaping @Sendable () -> Void = {}
     ) -> some ApplicationProtocol {
         let router = makeRouter(
             configuration: configuration, database: database, exports: exports, registry: registry,
-            timeSource: timeSource, onEnqueue: onEnqueue)
+            subjects: subjects, timeSource: timeSource, onEnqueue: onEnqueue)
         return Application(
             router: router,
             configuration: .init(
@@ -68,7 +75,7 @@ public enum APIServer {
 
     static func makeRouter(
         configuration: Configuration, database: BlockingConnectionPool, exports: ExportStore,
-        registry: PrometheusCollectorRegistry,
+        registry: PrometheusCollectorRegistry, subjects: SubjectLookup?,
         timeSource: TimeSource, onEnqueue: @escaping @Sendable () -> Void
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
@@ -130,12 +137,22 @@ public enum APIServer {
             database: database, statusCache: JobStatusCache(capacity: configuration.statusCacheCapacity),
             cutoff: cutoff,
             timeSource: timeSource, onEnqueue: onEnqueue)
-        let api = router.group("/api/v2/event-data")
-            .add(
-                middleware: APIKeyAuthenticator(
-                    keys: APIKeyCache(database: database, ttl: configuration.apiKeyCacheTTL)))
+        let keys = APIKeyCache(database: database, ttl: configuration.apiKeyCacheTTL)
+        let api = router.group("/api/v2/event-data").add(middleware: APIKeyAuthenticator(keys: keys))
         jobs.register(on: api)
         ExportRoutes(database: database, exports: exports).register(on: api)
+
+        // The other seed systems' front doors: each authenticates and answers in its own shapes,
+        // and erases through the same queue.
+        let erasure = SynchronousErasure(
+            database: database, configuration: configuration.frontDoors, onEnqueue: onEnqueue)
+        AzotteRoutes(keys: keys, subjects: subjects, erasure: erasure).register(on: router)
+        LoyaltyRoutes(keys: keys, subjects: subjects, erasure: erasure).register(on: router)
+        EasyCMSRoutes(
+            keys: keys, subjects: subjects, erasure: erasure,
+            limiter: FailedLoginLimiter(
+                limit: configuration.frontDoors.failedLoginLimit, window: configuration.frontDoors.failedLoginWindow)
+        ).register(on: router)
         return router
     }
 

@@ -16,12 +16,12 @@ struct PostgresQueueRules: QueueRules {
         "(locked_by IS NOT NULL AND locked_until > \(clock(now)))"
     }
 
-    /// The archive cutoff (`ArchiveCutoff`): an export may run at once; a remove job once its
-    /// creation is older than the delay and, when the data map archives, the sweep's watermark
-    /// has passed it.
+    /// The archive cutoff (`ArchiveCutoff`): an export, or a remove job enqueued not to wait, may
+    /// run at once; a remove job once its creation is older than the delay and, when the data map
+    /// archives, the sweep's watermark has passed it.
     func released(by cutoff: ArchiveCutoff, now: Date?) -> SQLQuery {
         """
-        (kind = 'export' OR (
+        (kind = 'export' OR NOT waits_for_archive OR (
              created_at <= \(clock(now)) - make_interval(secs => \(cutoff.delay.seconds)::float8)
              AND (NOT \(cutoff.requiresWatermark)::boolean OR created_at <= coalesce(
                  (SELECT value::timestamptz FROM gdpr_settings WHERE name = \(ArchiveCutoff.watermarkSetting)), '-infinity'))))

@@ -22,12 +22,12 @@ struct SQLiteQueueRules: QueueRules {
         return "(locked_by IS NOT NULL AND locked_until > \(now))"
     }
 
-    /// The archive cutoff (`ArchiveCutoff`): an export may run at once; a remove job once its
-    /// creation is older than the delay and, when the data map archives, the sweep's watermark
-    /// has passed it.
+    /// The archive cutoff (`ArchiveCutoff`): an export, or a remove job enqueued not to wait, may
+    /// run at once; a remove job once its creation is older than the delay and, when the data map
+    /// archives, the sweep's watermark has passed it.
     func released(by cutoff: ArchiveCutoff, now: Date) -> SQLQuery {
         """
-        (kind = 'export' OR (created_at <= \(now.addingTimeInterval(-cutoff.delay.seconds))
+        (kind = 'export' OR NOT waits_for_archive OR (created_at <= \(now.addingTimeInterval(-cutoff.delay.seconds))
              AND (NOT \(cutoff.requiresWatermark)
                   OR created_at <= coalesce((SELECT value FROM gdpr_settings WHERE name = \(ArchiveCutoff.watermarkSetting)), ''))))
         """

@@ -60,13 +60,14 @@ struct ErasureHarness: Sendable {
     /// Enqueues one job per key, claims them as one batch, processes and commits it.
     @discardableResult
     func run(
-        _ keys: [String], kind: JobKind = .remove, mode: ErasureMode = .anonymise, checkpoints: Checkpoints? = nil
+        _ keys: [String], kind: JobKind = .remove, mode: ErasureMode = .anonymise, tenant: Tenant = .default,
+        checkpoints: Checkpoints? = nil
     ) async throws -> [String: JobOutcome] {
         try await withConnection { connection in
             var jids: [JobID: String] = [:]
             for key in keys {
                 let jid = try connection.enqueue(
-                    EnqueueRequest(customerKey: try CustomerKey(key), kind: kind, mode: mode)
+                    EnqueueRequest(customerKey: try CustomerKey(key), tenant: tenant, kind: kind, mode: mode)
                 ).jid
                 jids[jid] = key
             }

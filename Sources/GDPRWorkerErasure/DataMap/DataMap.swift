@@ -24,12 +24,15 @@ public struct DataMap: Sendable, Hashable {
     /// Columns `check` would suggest as undeclared references that are not; `check --strict`
     /// accepts them.
     public var notReferences: [QualifiedColumn]
+    /// Where the data subjects' own rows are, for the front doors that look a person up.
+    public var subject: SubjectMap?
 
     public init(
         version: Int = DataMap.currentVersion, cascadeLimit: Int = DataMap.defaultCascadeLimit, links: [LinkTable] = [],
         tables: [TableMap],
-        references: [DeclaredReference] = [], notReferences: [QualifiedColumn] = []
+        references: [DeclaredReference] = [], notReferences: [QualifiedColumn] = [], subject: SubjectMap? = nil
     ) {
+        self.subject = subject
         self.version = version
         self.cascadeLimit = cascadeLimit
         self.links = links
@@ -88,6 +91,13 @@ public struct DataMap: Sendable, Hashable {
         }
     }
 
+    /// Whether the map scopes rows by tenant: some table or link names a tenant column. Then a
+    /// job's keys reach only rows of the job's tenant, and `check` refuses a table whose rows
+    /// could be matched without that scope.
+    public var isTenantScoped: Bool {
+        tables.contains { $0.tenant != nil } || links.contains { $0.tenant != nil }
+    }
+
     /// Whether jobs must also wait for the sweep's archive watermark: the map has archive tables.
     public var requiresArchiveWatermark: Bool { !archivePairs.isEmpty }
 }
@@ -97,10 +107,13 @@ public struct LinkTable: Sendable, Hashable {
     public var table: String
     /// Two or more key columns; every pair of non-null values in a row is linked.
     public var columns: [String]
+    /// The column naming the tenant a row belongs to: only the job's tenant's links are followed.
+    public var tenant: String?
 
-    public init(table: String, columns: [String]) {
+    public init(table: String, columns: [String], tenant: String? = nil) {
         self.table = table
         self.columns = columns
+        self.tenant = tenant
     }
 }
 

@@ -77,10 +77,12 @@ enum DataMapParser {
                     map.references = references(value)
                 case "not_references":
                     map.notReferences = columnList(value, where: "not_references")
+                case "subject":
+                    map.subject = subject(value)
                 default:
                     report(
                         .invalidEntry,
-                        "unknown top-level key '\(key)'; known: version, cascade_limit, links, tables, references, not_references"
+                        "unknown top-level key '\(key)'; known: version, cascade_limit, links, tables, references, not_references, subject"
                     )
                 }
             }
@@ -107,11 +109,14 @@ enum DataMapParser {
                 guard let entries = mapping(item, where: "links[\(index)]", table: nil) else { continue }
                 var table: String?
                 var columns: [String]?
+                var tenant: String?
                 for (key, value) in entries {
                     switch key {
                     case "table": table = name(value, where: "links[\(index)].table", table: nil)
                     case "columns": columns = names(value, where: "columns", table: table ?? "links[\(index)]")
-                    default: report(.invalidEntry, "links[\(index)]: unknown key '\(key)'; known: table, columns")
+                    case "tenant": tenant = name(value, where: "links[\(index)].tenant", table: table)
+                    default:
+                        report(.invalidEntry, "links[\(index)]: unknown key '\(key)'; known: table, columns, tenant")
                     }
                 }
                 guard let table else {
@@ -125,9 +130,32 @@ enum DataMapParser {
                 if Set(columns).count != columns.count {
                     report(.duplicate, table: table, "link columns name the same column twice")
                 }
-                links.append(LinkTable(table: table, columns: columns))
+                links.append(LinkTable(table: table, columns: columns, tenant: tenant))
             }
             return links
+        }
+
+        mutating func subject(_ node: Node) -> SubjectMap? {
+            guard let entries = mapping(node, where: "subject", table: nil) else { return nil }
+            var fields: [String: String] = [:]
+            for (key, value) in entries {
+                switch key {
+                case "table", "key", "email", "password_hash":
+                    fields[key] = name(value, where: "subject.\(key)", table: nil)
+                default:
+                    report(.invalidEntry, "subject: unknown key '\(key)'; known: table, key, email, password_hash")
+                }
+            }
+            guard let table = fields["table"], let key = fields["key"] else {
+                report(
+                    .invalidEntry,
+                    "subject: needs table and key (the table with one row per person, and its key column)")
+                return nil
+            }
+            if (fields["email"] == nil) != (fields["password_hash"] == nil) {
+                report(.invalidEntry, table: table, "subject: email and password_hash go together")
+            }
+            return SubjectMap(table: table, key: key, email: fields["email"], passwordHash: fields["password_hash"])
         }
 
         mutating func references(_ node: Node) -> [DeclaredReference] {
@@ -198,6 +226,8 @@ enum DataMapParser {
                     table.primaryKey = names(value, where: "primary_key", table: name)
                 case "match":
                     table.match = names(value, where: "match", table: name) ?? []
+                case "tenant":
+                    table.tenant = self.name(value, where: "tenant", table: name)
                 case "on_delete":
                     if let text = value.scalar?.string, let policy = TableMap.DeletePolicy(rawValue: text) {
                         table.onDelete = policy
@@ -214,7 +244,8 @@ enum DataMapParser {
                 default:
                     report(
                         .invalidEntry, table: name,
-                        "unknown key '\(key)'; known: primary_key, match, reached_by, on_delete, archive, columns")
+                        "unknown key '\(key)'; known: primary_key, match, tenant, reached_by, on_delete, archive, columns"
+                    )
                 }
             }
             if !sawColumns {

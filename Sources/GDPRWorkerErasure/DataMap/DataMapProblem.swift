@@ -45,6 +45,9 @@ public struct DataMapProblem: Sendable, Hashable, CustomStringConvertible {
         public static let reusableArchiveKey = Code(rawValue: "reusable_archive_key")
         /// A column erasure looks rows up by that no index serves. A warning.
         public static let missingIndex = Code(rawValue: "missing_index")
+        /// A tenant-scoped map matches a table's rows, or follows a link table, without a tenant
+        /// column: one tenant's keys could reach another tenant's rows.
+        public static let unscopedTable = Code(rawValue: "unscoped_table")
     }
 
     public var code: Code

@@ -26,6 +26,9 @@ public struct TableMap: Sendable, Hashable {
     public var primaryKey: [String]?
     /// Columns holding job keys: a row matches when any of them equals one of the job's keys.
     public var match: [String]
+    /// The column naming the tenant a row belongs to. Matched rows must then hold the job's tenant
+    /// there; rows reached from them inherit the scope.
+    public var tenant: String?
     /// Foreign-key edges through which rows of this table are reached from other reached rows.
     public var reachedBy: [ReachEdge]
     public var onDelete: DeletePolicy
@@ -38,13 +41,14 @@ public struct TableMap: Sendable, Hashable {
     var unreadableColumns: Set<String> = []
 
     public init(
-        name: String, primaryKey: [String]? = nil, match: [String] = [], reachedBy: [ReachEdge] = [],
-        onDelete: DeletePolicy = .delete,
+        name: String, primaryKey: [String]? = nil, match: [String] = [], tenant: String? = nil,
+        reachedBy: [ReachEdge] = [], onDelete: DeletePolicy = .delete,
         archive: Archive? = nil, columns: [ColumnRule]
     ) {
         self.name = name
         self.primaryKey = primaryKey
         self.match = match
+        self.tenant = tenant
         self.reachedBy = reachedBy
         self.onDelete = onDelete
         self.archive = archive

@@ -107,7 +107,7 @@ public final class ErasureJobHandler: JobHandler, @unchecked Sendable {
         return outcomes
     }
 
-    /// The rows of the keys work table: per job and key, its typed forms and its surrogate,
+    /// The rows of the keys work table: per job and key, its typed forms, its surrogate and the job's tenant,
     /// drawn once per key so a rekeyed key gets the same surrogate in every table.
     private func keyRows(
         _ jobs: [ClaimedJob], closures: [String: KeyCascade.Closure], surrogates: Bool, statements: ErasureStatements,
@@ -125,7 +125,7 @@ public final class ErasureJobHandler: JobHandler, @unchecked Sendable {
         return jobs.flatMap { job in
             let jid = job.jid.description
             return (closures[jid]?.keys ?? [job.customerKey.rawValue]).map { key in
-                [jid, key] + KeyCascade.typedForms(key) + [drawn[Array(key.utf8)] ?? ""]
+                [jid, key] + KeyCascade.typedForms(key) + [drawn[Array(key.utf8)] ?? "", job.tenant.name]
             }
         }
     }

@@ -45,6 +45,8 @@ struct ErasurePlan: Sendable {
         var primaryKey: [DatabaseCatalog.Column]
         /// Columns compared with the job's keys, and whether an index serves each.
         var matches: [(column: DatabaseCatalog.Column, isIndexed: Bool)]
+        /// The column a matched row's tenant must equal the job's in, in a tenant-scoped map.
+        var tenant: DatabaseCatalog.Column?
         /// Child edges: this table's column points at rows of a reached table.
         var childEdges: [Edge]
         /// Parent edges: rows of a reached table point at this table's column.
@@ -93,6 +95,8 @@ struct ErasurePlan: Sendable {
         var columns: [DatabaseCatalog.Column]
         /// Whether an index leads with each column, in `columns` order.
         var isIndexed: [Bool]
+        /// The column a followed link's tenant must equal the job's in.
+        var tenant: DatabaseCatalog.Column?
     }
 
     /// One step of loading a batch's working set, before anything is written.

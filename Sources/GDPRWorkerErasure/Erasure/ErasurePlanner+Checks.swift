@@ -35,6 +35,9 @@ extension ErasurePlanner {
                     "is part of the primary key, which must stay unique; use keep or rekey")
             }
         }
+        if let tenant = table.tenant {
+            checkTenantColumn(tenant, of: table.name, in: live, strategy: table.strategy(for: tenant))
+        }
         for name in table.match {
             guard let column = live.column(name) else {
                 report(.missingColumn, table: table.name, column: name, "match names a column the table does not have")
@@ -221,7 +224,78 @@ extension ErasurePlanner {
             )
         }
         guard columns.count == link.columns.count else { return nil }
-        return ErasurePlan.Link(table: link.table, columns: columns, isIndexed: columns.map { live.isIndexed($0.name) })
+        let tenant = link.tenant.flatMap { checkTenantColumn($0, of: link.table, in: live, strategy: nil) }
+        if link.tenant != nil, tenant == nil { return nil }
+        return ErasurePlan.Link(
+            table: link.table, columns: columns, isIndexed: columns.map { live.isIndexed($0.name) }, tenant: tenant)
+    }
+
+    /// Checks a table's tenant column: it exists, holds text or integers, and is kept, since a
+    /// rewritten tenant would put the row out of every tenant's reach.
+    @discardableResult
+    mutating func checkTenantColumn(
+        _ name: String, of table: String, in live: DatabaseCatalog.Table, strategy: ColumnStrategy?
+    ) -> DatabaseCatalog.Column? {
+        guard let column = live.column(name) else {
+            report(.missingColumn, table: table, column: name, "tenant names a column the table does not have")
+            return nil
+        }
+        guard column.category.canHoldKeys else {
+            report(
+                .keyTypeMismatch, table: table, column: name,
+                "tenant column of type \(column.declaredType) cannot hold tenant names; use a text or integer column")
+            return nil
+        }
+        if let strategy, strategy != .keep {
+            report(.strategyMismatch, table: table, column: name, "is the tenant column; it must be keep")
+        }
+        return column
+    }
+
+    /// The subject section names a mapped table, one of its match columns as the key, and columns
+    /// it has for the login.
+    mutating func checkSubject() {
+        guard let subject = map.subject else { return }
+        guard let table = map.tables.first(where: { $0.name == subject.table }) else {
+            report(.invalidEntry, table: subject.table, "subject: the table is not in tables; map it first")
+            return
+        }
+        if !table.match.contains(subject.key) {
+            report(
+                .invalidEntry, table: subject.table, column: subject.key,
+                "subject.key must be one of the table's match columns")
+        }
+        guard let live = catalog.table(subject.table) else { return }
+        for (field, column) in [("email", subject.email), ("password_hash", subject.passwordHash)] {
+            guard let column else { continue }
+            guard let found = live.column(column) else {
+                report(.missingColumn, table: subject.table, column: column, "subject.\(field): no such column")
+                continue
+            }
+            if found.category != .text {
+                report(
+                    .keyTypeMismatch, table: subject.table, column: column,
+                    "subject.\(field) must be a text column, not \(found.declaredType)")
+            }
+        }
+    }
+
+    /// In a tenant-scoped map, every table matched by key and every link table names its tenant
+    /// column; tables reached only through reached_by inherit the scope of the rows they hang off.
+    mutating func checkTenantScope() {
+        guard map.isTenantScoped else { return }
+        for table in map.tables where !table.match.isEmpty && table.tenant == nil {
+            report(
+                .unscopedTable, table: table.name,
+                "the map is scoped by tenant, but this table is matched by key without one: another tenant's rows with the same key would be reached; add tenant: COLUMN"
+            )
+        }
+        for link in map.links where link.tenant == nil {
+            report(
+                .unscopedTable, table: link.table,
+                "the map is scoped by tenant, but this link table has no tenant: links of another tenant would be followed; add tenant: COLUMN to its links entry"
+            )
+        }
     }
 
     mutating func checkArchive(_ pair: ArchivePair) {

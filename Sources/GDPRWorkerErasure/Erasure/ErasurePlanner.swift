@@ -94,6 +94,8 @@ struct ErasurePlanner {
             if let found = locateLink(link, mapped: Set(mapped.map(\.name))) { links.append(found) }
         }
         for table in located { checkEdges(table, mapped: names) }
+        checkTenantScope()
+        checkSubject()
         for table in mapped where table.match.isEmpty && table.reachedBy.isEmpty {
             report(
                 .unreachableTable, table: table.name, "neither match nor reached_by: no job would ever reach its rows")
@@ -222,6 +224,7 @@ struct ErasurePlanner {
             matches: table.map.match.compactMap { name in
                 table.catalog.column(name).map { ($0, table.catalog.isIndexed(name)) }
             },
+            tenant: table.map.tenant.flatMap(table.catalog.column),
             childEdges: graph.edges(of: name, .references), parentEdges: graph.edges(of: name, .referencedBy),
             references: graph.references(into: name), isMaterialized: graph.materialized.contains(name),
             isContended: graph.contended.contains(name), isEarly: graph.isEarly(name),
@@ -229,7 +232,7 @@ struct ErasurePlanner {
     }
 
     static func fingerprint(of tables: [ErasurePlan.Table], links: [ErasurePlan.Link], cascadeLimit: Int) -> String {
-        var text = "2|\(cascadeLimit)|"
+        var text = "3|\(cascadeLimit)|"
         for link in links { text += "L:\(link.table):\(link.columns.map(\.name))|" }
         for table in tables {
             let key = table.primaryKey.map { "\($0.name) \($0.declaredType)" }

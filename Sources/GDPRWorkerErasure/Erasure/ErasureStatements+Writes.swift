@@ -115,6 +115,8 @@ extension ErasureStatements {
     /// than `limit` rows would go, so that the caller can chunk them and commit by checkpoints
     /// (`selected`). Nil when a path has no index: then a join reads the table once instead.
     func deleteByLookup(_ table: ErasurePlan.Table, limit: Int) -> BoundStatement? {
+        // A tenant-scoped table is found by the join, whose match carries the tenant.
+        guard table.tenant == nil || table.matches.isEmpty else { return nil }
         let paths = lookupPaths(of: table)
         guard !paths.isEmpty, paths.allSatisfy(\.indexed) else { return nil }
         var statement = BoundStatement(dialect)

@@ -34,6 +34,13 @@ struct ErasureStatements {
         return "\(column) = \(alias).\(keyColumn(for: category))"
     }
 
+    /// ` AND` the row's tenant is the job's, for a table or link scoped by `tenant`; empty otherwise.
+    /// Compared as text, so a tenant column of integers holds tenants named by numbers.
+    func tenantMatch(_ tenant: DatabaseCatalog.Column?, keys alias: String, row: String = "t") -> String {
+        guard let tenant else { return "" }
+        return " AND \(dialect.text("\(row).\(q(tenant.name))")) = \(alias).tenant"
+    }
+
     /// The keys column compared with a column of this category.
     func keyColumn(for category: DatabaseCatalog.TypeCategory) -> String {
         switch category {
@@ -53,7 +60,7 @@ struct ErasureStatements {
                 columns: [
                     "jid \(dialect.workColumnType(.text)) NOT NULL", "key \(dialect.workColumnType(.text)) NOT NULL",
                     "key_uuid \(dialect.workColumnType(.uuid))", "key_int \(dialect.workColumnType(.integer))",
-                    "surrogate \(dialect.workColumnType(.text))",
+                    "surrogate \(dialect.workColumnType(.text))", "tenant \(dialect.workColumnType(.text)) NOT NULL",
                 ], clearedOnCommit: true),
             dialect.createWorkIndex(plan.keysWorkTable + "_key", on: plan.keysWorkTable, columns: ["key"]),
             dialect.createWorkIndex(plan.keysWorkTable + "_uuid", on: plan.keysWorkTable, columns: ["key_uuid"]),
@@ -91,14 +98,14 @@ struct ErasureStatements {
     }
 
     /// Fills the keys work table: one row per job and key, with the key's typed forms ('' when it
-    /// is not a valid value of that type) and its surrogate ('' when none is needed).
+    /// is not a valid value of that type), its surrogate ('' when none is needed) and the job's tenant.
     func insertKeys(_ rows: [[String]]) -> BoundStatement {
         var statement = BoundStatement(dialect)
-        let relation = statement.rows(rows, columns: ["jid", "key", "key_uuid", "key_int", "surrogate"])
+        let relation = statement.rows(rows, columns: ["jid", "key", "key_uuid", "key_int", "surrogate", "tenant"])
         statement.sql = """
-            INSERT INTO \(dialect.workTable(plan.keysWorkTable)) (jid, key, key_uuid, key_int, surrogate)
+            INSERT INTO \(dialect.workTable(plan.keysWorkTable)) (jid, key, key_uuid, key_int, surrogate, tenant)
             SELECT z.jid, z.key, \(dialect.cast("NULLIF(z.key_uuid, '')", to: .uuid)), \(dialect.cast("NULLIF(z.key_int, '')", to: .integer)),
-                   NULLIF(z.surrogate, '')
+                   NULLIF(z.surrogate, ''), z.tenant
               FROM \(relation)
             """
         return statement
@@ -149,7 +156,7 @@ struct ErasureStatements {
     ) -> [(jid: String, from: String, parent: Bool)] {
         var branches: [(String, String, Bool)] = []
         for (column, indexed) in table.matches {
-            let on = keyMatch("t.\(q(column.name))", column.category, keys: "k")
+            let on = keyMatch("t.\(q(column.name))", column.category, keys: "k") + tenantMatch(table.tenant, keys: "k")
             branches.append(
                 (
                     "k.jid",

@@ -26,18 +26,21 @@ struct KeyCascade {
     let plan: ErasurePlan
     let statements: ErasureStatements
 
-    /// The closure of every job, by jid text.
+    /// The closure of every job, by jid text. In a tenant-scoped map only links of the job's
+    /// tenant are followed.
     func closures(of jobs: [ClaimedJob], on connection: any DatabaseConnection) throws -> [String: Closure] {
         var closures: [String: Closure] = [:]
         var frontier: [(jid: String, key: String)] = []
+        var tenants: [String: String] = [:]
         for job in jobs {
             let jid = job.jid.description
             closures[jid] = Closure(key: job.customerKey.rawValue)
             frontier.append((jid, job.customerKey.rawValue))
+            tenants[jid] = job.tenant.name
         }
         guard !plan.links.isEmpty else { return closures }
         while !frontier.isEmpty {
-            let statement = round(frontier)
+            let statement = round(frontier, tenants: tenants)
             var next: [(jid: String, key: String)] = []
             try connection.stream(statement.sql, statement.binds) { row in
                 guard let jid = row.optionalString("jid"), let key = row.optionalString("key"), !key.isEmpty,
@@ -57,11 +60,12 @@ struct KeyCascade {
     }
 
     /// The keys one link away from the frontier's, for every job at once.
-    func round(_ frontier: [(jid: String, key: String)]) -> BoundStatement {
+    func round(_ frontier: [(jid: String, key: String)], tenants: [String: String]) -> BoundStatement {
         let dialect = statements.dialect
         var statement = BoundStatement(dialect)
         let relation = statement.rows(
-            frontier.map { [$0.jid, $0.key] + Self.typedForms($0.key) }, columns: ["jid", "key", "key_uuid", "key_int"])
+            frontier.map { [$0.jid, $0.key] + Self.typedForms($0.key) + [tenants[$0.jid] ?? ""] },
+            columns: ["jid", "key", "key_uuid", "key_int", "tenant"])
         var selects: [String] = []
         for link in plan.links {
             for (from, indexed) in zip(link.columns, link.isIndexed) {
@@ -75,8 +79,9 @@ struct KeyCascade {
                     on = "\(column) IN (NULLIF(z.key_uuid, ''), upper(NULLIF(z.key_uuid, '')))"
                 default: on = "\(column) = z.key"
                 }
+                let scoped = on + statements.tenantMatch(link.tenant, keys: "z", row: "l")
                 for to in link.columns where to.name != from.name {
-                    let linked = dialect.join(statements.q(link.table), as: "l", on: on, indexed: indexed)
+                    let linked = dialect.join(statements.q(link.table), as: "l", on: scoped, indexed: indexed)
                     selects.append(
                         "SELECT z.jid AS jid, \(statements.dialect.text("l.\(statements.q(to.name))")) AS key FROM \(relation) \(linked) WHERE l.\(statements.q(to.name)) IS NOT NULL"
                     )

@@ -20,6 +20,8 @@ public struct Job: Sendable {
     public var result: JobResult?
     /// What a job not done committed in transactions of its own before it finished or failed.
     public var erasedSoFar: [JobResult.TableCount] = []
+    /// Whether a live remove job waits for the archive cutoff; true for finished jobs.
+    public var waitsForArchive = true
 
     public init(
         jid: JobID, tenant: Tenant, kind: JobKind, mode: ErasureMode, state: JobState, attempts: Int, maxAttempts: Int,
@@ -63,6 +65,7 @@ extension Job {
         startedAt = row.optionalDate("started_at")
         finishedAt = row.optionalDate("finished_at")
         lastError = row.optionalString("last_error")
+        waitsForArchive = row.isNull("waits_for_archive") ? true : try row.bool("waits_for_archive")
         if let keys = row.optionalInt("keys") {
             result = JobResult(keys: keys, tables: try JobResult.tableCounts(json: row.optionalString("tables")))
         } else {

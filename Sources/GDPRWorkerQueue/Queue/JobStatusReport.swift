@@ -50,7 +50,8 @@ public struct JobStatusReport: Sendable, Encodable {
         startedAt = job.startedAt
         finishedAt = job.finishedAt
         reason = job.lastError
-        if job.kind == .remove { eligibleAt = cutoff.eligibleAt(createdAt: job.createdAt) }
+        let waits = job.kind == .remove && job.waitsForArchive
+        if waits { eligibleAt = cutoff.eligibleAt(createdAt: job.createdAt) }
         switch job.state {
         case .done:
             phase = .done
@@ -59,7 +60,7 @@ public struct JobStatusReport: Sendable, Encodable {
         case .running:
             phase = .running
         case .pending:
-            if job.kind == .remove, !cutoff.isEligible(createdAt: job.createdAt, now: now) {
+            if waits, !cutoff.isEligible(createdAt: job.createdAt, now: now) {
                 phase = .waitingForArchive
                 if cutoff.requiresWatermark { archivedUntil = cutoff.watermark }
             } else if job.attempts > 0 {

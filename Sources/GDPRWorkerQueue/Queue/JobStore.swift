@@ -121,11 +121,14 @@ public protocol JobStoreConnection: AnyObject {
     /// The live queue in numbers, for the metrics endpoint.
     func statistics(cutoff: ArchiveCutoff, now: Date?) throws(DatabaseError) -> QueueStatistics
 
-    /// Stores a new key's hash for a tenant.
-    func insertAPIKey(_ key: APIKey, tenant: Tenant, name: String?) throws(DatabaseError)
+    /// Stores a new key's hash for a tenant, with its operator's name and password hash when given.
+    func insertAPIKey(_ key: APIKey, tenant: Tenant, name: String?, passwordHash: String?) throws(DatabaseError)
 
     /// The tenant of an unrevoked key, by the hash of the presented token.
     func tenant(forAPIKeyHash hash: String) throws(DatabaseError) -> Tenant?
+
+    /// An unrevoked key's tenant, name and operator password hash, by the hash of the presented token.
+    func apiKey(forHash hash: String) throws(DatabaseError) -> APIKeyIdentity?
 
     /// Revokes a key by id; false when no unrevoked key has that id.
     func revokeAPIKey(id: String, now: Date?) throws(DatabaseError) -> Bool

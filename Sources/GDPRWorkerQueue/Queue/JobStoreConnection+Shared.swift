@@ -37,7 +37,7 @@ extension JobStoreConnection {
             let row = try database.firstRow(
                 """
                 SELECT jid, tenant, kind, mode, state, attempts, max_attempts, created_at, legal_due_at, run_at, started_at, finished_at,
-                       last_error, keys, tables
+                       last_error, keys, tables, waits_for_archive
                   FROM gdpr_job_status WHERE jid = \(jid.description) AND tenant = coalesce(\(tenant?.name), tenant)
                  LIMIT 1
                 """)
@@ -71,14 +71,31 @@ extension JobStoreConnection {
     }
 
     public func insertAPIKey(_ key: APIKey, tenant: Tenant, name: String?) throws(DatabaseError) {
+        try insertAPIKey(key, tenant: tenant, name: name, passwordHash: nil)
+    }
+
+    public func insertAPIKey(
+        _ key: APIKey, tenant: Tenant, name: String?, passwordHash: String?
+    ) throws(DatabaseError) {
         try database.run(
-            "INSERT INTO gdpr_api_keys (id, tenant, key_hash, name) VALUES (\(key.id), \(tenant.name), \(key.hash), \(name))"
-        )
+            """
+            INSERT INTO gdpr_api_keys (id, tenant, key_hash, name, password_hash)
+            VALUES (\(key.id), \(tenant.name), \(key.hash), \(name), \(passwordHash))
+            """)
     }
 
     public func tenant(forAPIKeyHash hash: String) throws(DatabaseError) -> Tenant? {
-        try database.firstRow("SELECT tenant FROM gdpr_api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL")?
-            .optionalString("tenant").map(Tenant.init(trusted:))
+        try apiKey(forHash: hash)?.tenant
+    }
+
+    public func apiKey(forHash hash: String) throws(DatabaseError) -> APIKeyIdentity? {
+        guard
+            let row = try database.firstRow(
+                "SELECT tenant, name, password_hash FROM gdpr_api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL")
+        else { return nil }
+        return APIKeyIdentity(
+            tenant: Tenant(trusted: try row.string("tenant")), name: row.optionalString("name"),
+            passwordHash: row.optionalString("password_hash"))
     }
 
     public func revokeAPIKey(id: String, now: Date?) throws(DatabaseError) -> Bool {

@@ -8,23 +8,35 @@ import Foundation
 /// slow password hashing protects guessable passwords, and these cannot be guessed.
 public struct APIKey: Sendable, Hashable, CustomStringConvertible {
     public let id: String
-    public let secret: String
+    /// The key as the client sends it: in `Api-Key`, or a front door's own header or field.
+    public let token: String
 
     /// A new random key.
     public static func generate() -> APIKey {
         func hex(_ bits: SymmetricKeySize) -> String {
             SymmetricKey(size: bits).withUnsafeBytes { Hex.encode($0) }
         }
-        return APIKey(id: String(hex(.init(bitCount: 64))), secret: hex(.bits256))
+        let id = String(hex(.init(bitCount: 64)))
+        return APIKey(id: id, token: "gwk_\(id)_\(hex(.bits256))")
     }
 
-    private init(id: String, secret: String) {
+    /// A key a client already holds, issued by the system it moves off (Azotte's `x-api-key`, the
+    /// loyalty platform's `api_access_key`), so that the client works unchanged. Printable ASCII
+    /// without spaces, 1 to 256 bytes; its id is derived from its hash.
+    public static func importing(_ token: String) throws(InputError) -> APIKey {
+        guard (1...256).contains(token.utf8.count),
+            token.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) })
+        else {
+            throw InputError(
+                .invalidArgument, "an imported key must be 1 to 256 printable ASCII characters without spaces")
+        }
+        return APIKey(id: "imp" + hash(token: token).prefix(13), token: token)
+    }
+
+    private init(id: String, token: String) {
         self.id = id
-        self.secret = secret
+        self.token = token
     }
-
-    /// The key as the client sends it in the `Api-Key` header.
-    public var token: String { "gwk_\(id)_\(secret)" }
 
     /// The stored form of a presented token.
     public static func hash(token: String) -> String {
@@ -33,7 +45,21 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible {
 
     public var hash: String { Self.hash(token: token) }
 
-    public var description: String { "gwk_\(id)_[redacted]" }
+    public var description: String { "key \(id) [redacted]" }
+}
+
+/// Who an unrevoked key speaks for: its tenant, and for front doors that also take a user name and
+/// password, the key's name and the bcrypt hash of its operator's password.
+public struct APIKeyIdentity: Sendable, Hashable {
+    public var tenant: Tenant
+    public var name: String?
+    public var passwordHash: String?
+
+    public init(tenant: Tenant, name: String?, passwordHash: String?) {
+        self.tenant = tenant
+        self.name = name
+        self.passwordHash = passwordHash
+    }
 }
 
 /// A stored key as `keys list` shows it: never the secret.

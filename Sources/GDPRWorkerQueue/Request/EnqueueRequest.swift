@@ -6,11 +6,14 @@ public struct EnqueueRequest: Sendable {
     public var maxAttempts: Int?
     /// Return the pending job for the same tenant, kind, mode and key instead of adding another.
     public var deduplicate: Bool
+    /// Whether a remove job waits for the archive cutoff (the default); false runs it at once.
+    public var waitsForArchive: Bool
 
     public init(
         customerKey: CustomerKey, tenant: Tenant = .default, kind: JobKind = .remove, mode: ErasureMode = .anonymise,
-        maxAttempts: Int? = nil, deduplicate: Bool = false
+        maxAttempts: Int? = nil, deduplicate: Bool = false, waitsForArchive: Bool = true
     ) {
+        self.waitsForArchive = waitsForArchive
         self.tenant = tenant
         self.kind = kind
         self.mode = mode
@@ -26,18 +29,23 @@ extension EnqueueRequest {
     public var insertQuery: SQLQuery {
         var query: SQLQuery = "INSERT INTO gdpr_jobs (tenant, kind, mode, customer_key"
         query.append(sql: maxAttempts == nil ? "" : ", max_attempts")
+        query.append(sql: waitsForArchive ? "" : ", waits_for_archive")
         query.append(
             """
             ) VALUES (\(tenant.name), \(kind.rawValue), \(mode.rawValue), \(customerKey.rawValue)
             """)
         if let maxAttempts { query.append(", \(maxAttempts)") }
+        if !waitsForArchive { query.append(", \(false)") }
         query.append(sql: ") RETURNING jid")
         return query
     }
 
     /// The condition a deduplicated request matches: a live job of the same tenant, kind, mode and key.
     public var sameRequest: SQLQuery {
-        "tenant = \(tenant.name) AND kind = \(kind.rawValue) AND mode = \(mode.rawValue) AND customer_key = \(customerKey.rawValue)"
+        """
+        tenant = \(tenant.name) AND kind = \(kind.rawValue) AND mode = \(mode.rawValue) AND customer_key = \(customerKey.rawValue) \
+        AND waits_for_archive = \(waitsForArchive)
+        """
     }
 }
 
