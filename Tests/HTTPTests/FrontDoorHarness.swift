@@ -87,6 +87,8 @@ struct FrontDoorHarness {
     let pool: WorkerPool?
     let poolTask: Task<Void, any Error>?
     let frontDoors: FrontDoorConfiguration
+    /// Where the pool writes exports and the API reads them.
+    let exports: ExportStore.Configuration
 
     static func start(
         _ engine: DatabaseEngine, worker: Bool = true, frontDoors: FrontDoorConfiguration = .init()
@@ -133,11 +135,14 @@ struct FrontDoorHarness {
         }
         var pool: WorkerPool?
         var task: Task<Void, any Error>?
+        let exports = ExportStore.Configuration(
+            directory: FileManager.default.temporaryDirectory.appending(path: "gw-doors-\(UUID())").path)
         if worker {
             var logger = Logger(label: "test.doors.pool")
             logger.logLevel = .critical
             let started = WorkerPool(
-                store: database.store, handler: ErasureJobHandler(dataMap: try DataMap(yaml: dataMap)),
+                store: database.store,
+                handler: ErasureJobHandler(dataMap: try DataMap(yaml: dataMap), configuration: .init(export: exports)),
                 hasher: AuditKeyHasher(secret: Data("test-secret".utf8)),
                 configuration: WorkerPool.Configuration(
                     workers: 1, batchSize: 10, pollInterval: .milliseconds(20), archiveDelay: .seconds(5 * 86_400)),
@@ -145,7 +150,8 @@ struct FrontDoorHarness {
             pool = started
             task = Task { try await started.run() }
         }
-        return FrontDoorHarness(database: database, pool: pool, poolTask: task, frontDoors: frontDoors)
+        return FrontDoorHarness(
+            database: database, pool: pool, poolTask: task, frontDoors: frontDoors, exports: exports)
     }
 
     func stop() async throws {
@@ -160,9 +166,7 @@ struct FrontDoorHarness {
         let application = APIServer.makeApplication(
             configuration: .init(apiKeyCacheTTL: .zero, frontDoors: frontDoors),
             database: BlockingConnectionPool(store: database.store, size: 2, failFastWindow: .zero),
-            exports: ExportStore(
-                configuration: .init(
-                    directory: FileManager.default.temporaryDirectory.appending(path: "gw-doors-\(UUID())").path)),
+            exports: ExportStore(configuration: exports),
             registry: PrometheusCollectorRegistry(), subjects: SubjectLookup(map: try DataMap(yaml: Self.dataMap)),
             logger: logger, onEnqueue: { pool?.wake() })
         try await application.test(.router, body)

@@ -357,4 +357,42 @@ struct FrontDoorTests {
         #expect(after[10] == nil, "globex's own account is deleted")
         #expect(FrontDoorHarness.othersUnchanged(before, after, except: [3, 10]))
     }
+
+    @Test("Voyado's door: another tenant's export of the same key holds only its own customer's rows",
+          arguments: TestDatabase.engines)
+    func voyadoExportCrossTenant(_ engine: DatabaseEngine) async throws {
+        let harness = try FrontDoorHarness.start(engine)
+        try await harness.test { client in
+            let globex: HTTPFields = [HTTPField.Name("Api-Key")!: FrontDoorHarness.globexKey]
+            for (key, expected) in [("cu.00.482", ["globex"]), ("cu.00.483", [])] {
+                let jid = try await client.execute(
+                    uri: "/api/v2/event-data/create-export-customer-job?customerKey=\(key)", method: .post,
+                    headers: globex
+                ) { response in
+                    try #require(response.json["jid"] as? String)
+                }
+                var text: String?
+                for _ in 0..<200 {
+                    let (status, body) = try await client.execute(
+                        uri: "/api/v2/event-data/export-customer-job-result?jid=\(jid)", method: .get, headers: globex
+                    ) { ($0.status, $0.text) }
+                    if status == .ok {
+                        text = body
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                let export = try #require(text, "the export finished")
+                let accounts = export.split(separator: "\n").compactMap { line -> String? in
+                    guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                        object["dataset"] as? String == "members"
+                    else { return nil }
+                    return (object["data"] as? [String: Any])?["account_id"] as? String
+                }
+                #expect(accounts == expected, "\(key)")
+                #expect(!export.contains(Seed.azotteTenant), "nothing of the Azotte tenant's rows")
+            }
+        }
+        try await harness.stop()
+    }
 }
