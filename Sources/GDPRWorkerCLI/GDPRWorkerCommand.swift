@@ -16,7 +16,7 @@ struct GDPRWorkerCommand: AsyncParsableCommand {
         subcommands: [
             MigrateCommand.self, EnqueueCommand.self, StatusCommand.self, ServeCommand.self, WorkCommand.self,
             SweepCommand.self,
-            RetryCommand.self, CheckCommand.self, SampleCommand.self, KeysCommand.self,
+            RetryCommand.self, CancelCommand.self, CheckCommand.self, SampleCommand.self, KeysCommand.self,
         ]
     )
 

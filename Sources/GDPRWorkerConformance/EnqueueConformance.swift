@@ -167,3 +167,78 @@ struct EnqueueConformance {
         }
     }
 }
+
+extension EnqueueConformance {
+    static let cancelChecks: [ConformanceCheck] = [
+        ConformanceCheck("a job no worker has claimed can be cancelled; it keeps no key, and says who and when") {
+            try EnqueueConformance().cancelUnclaimed($0)
+        },
+        ConformanceCheck("a claimed, finished or other tenant's job cannot be cancelled") {
+            try EnqueueConformance().cancelRefusals($0)
+        },
+    ]
+
+    /// The point of no return is the first claim: before it, a cancel withdraws the job whole.
+    func cancelUnclaimed(_ testEngine: any TestEngine) throws {
+        let database = try TestDatabase(testEngine)
+        try database.withConnection { connection in
+            let acme = try Tenant("acme")
+            let key = "cancel-me@example.com"
+            let jid = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey(key), tenant: acme)).jid
+            guard case .cancelled(let at) = try connection.cancel(jid, tenant: acme, by: "api-key:k1", now: nil) else {
+                Issue.record("not cancelled")
+                return
+            }
+            let job = try #require(try connection.job(jid, tenant: acme))
+            #expect(job.state == .cancelled)
+            #expect(job.state.status == .cancelled)
+            #expect(job.cancelledBy == "api-key:k1")
+            #expect(abs((job.finishedAt ?? .distantPast).timeIntervalSince(at)) < 0.01)
+            #expect(
+                try connection.claim(
+                    ClaimRequest(worker: "w", limit: 10, lease: .seconds(60), cutoff: .init(delay: .zero), now: nil)
+                ).isEmpty)
+            // No table holds the key any more.
+            for table in ["gdpr_jobs", "gdpr_jobs_cancelled", "gdpr_jobs_failed", "gdpr_audit"] {
+                for row in try connection.database.query("SELECT * FROM \(table)", []) {
+                    #expect(
+                        !row.values.contains { if case .text(let text) = $0 { text.contains(key) } else { false } },
+                        "\(table)")
+                }
+            }
+            guard case .alreadyStarted = try connection.cancel(jid, tenant: acme, by: "again", now: nil) else {
+                Issue.record("a cancelled job cancelled twice")
+                return
+            }
+        }
+    }
+
+    func cancelRefusals(_ testEngine: any TestEngine) throws {
+        let database = try TestDatabase(testEngine)
+        try database.withConnection { connection in
+            let acme = try Tenant("acme")
+            let claimed = try connection.enqueue(
+                EnqueueRequest(customerKey: try CustomerKey("k-claimed"), tenant: acme)
+            ).jid
+            _ = try connection.claim(
+                ClaimRequest(worker: "w", limit: 10, lease: .seconds(60), cutoff: .init(delay: .zero), now: nil))
+            guard case .alreadyStarted(let job) = try connection.cancel(claimed, tenant: acme, by: "x", now: nil) else {
+                Issue.record("a claimed job was cancelled")
+                return
+            }
+            #expect(job.state == .running)
+            #expect(job.startedAt != nil, "the point of no return is known")
+            let other = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("k-other"), tenant: acme))
+                .jid
+            guard case .notFound = try connection.cancel(other, tenant: try Tenant("globex"), by: "x", now: nil) else {
+                Issue.record("another tenant cancelled the job")
+                return
+            }
+            #expect(try connection.job(other, tenant: acme)?.state == .pending)
+            guard case .notFound = try connection.cancel(JobID(), tenant: nil, by: "x", now: nil) else {
+                Issue.record("an unknown jid was found")
+                return
+            }
+        }
+    }
+}

@@ -15,7 +15,8 @@ import Testing
 /// the archive cutoff, API keys, statistics and values.
 public enum StoreConformance {
     public static let checks: [ConformanceCheck] =
-        MigrationConformance.checks + EnqueueConformance.checks + QueueConformance.checks
+        MigrationConformance.checks + EnqueueConformance.checks + EnqueueConformance.cancelChecks
+        + QueueConformance.checks
         + ArchiveCutoffConformance.checks + APIKeyConformance.checks + ValueConformance.checks
 
     /// Runs one check on a fresh database of `engine`, or skips it where the engine cannot be

@@ -18,11 +18,12 @@ struct APIKeyAuthenticator: RouterMiddleware {
         guard let token = request.headers[Self.header], !token.isEmpty else {
             throw APIError.unauthorized("the Api-Key header is missing")
         }
-        guard token.utf8.count <= 256, let tenant = try await keys.tenant(for: token) else {
+        guard token.utf8.count <= 256, let identity = try await keys.identity(for: token) else {
             throw APIError.unauthorized("the API key is invalid or revoked")
         }
         var context = context
-        context.tenant = tenant
+        context.tenant = identity.tenant
+        context.apiKeyID = identity.id
         return try await next(request, context)
     }
 }

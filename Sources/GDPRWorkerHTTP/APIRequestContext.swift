@@ -8,12 +8,15 @@ public struct APIRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `APIKeyAuthenticator` on the job routes.
     public var tenant: Tenant?
+    /// The id of the key that authenticated the request, to record who cancelled a job.
+    public var apiKeyID: String?
     /// The client's address, for limits on failed logins; nil where the channel has none (tests).
     public let remoteAddress: SocketAddress?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         tenant = nil
+        apiKeyID = nil
         remoteAddress = source.channel.remoteAddress
     }
 

@@ -38,6 +38,8 @@ struct ExportRoutes: Sendable {
             throw APIError(
                 .conflict, code: "export_failed", message: "the export failed: \(job.lastError ?? "no reason recorded")"
             )
+        case .cancelled:
+            throw APIError(.conflict, code: "export_cancelled", message: "the export was cancelled before it ran")
         case .done:
             break
         }

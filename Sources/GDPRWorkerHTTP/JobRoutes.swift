@@ -18,6 +18,7 @@ struct JobRoutes: Sendable {
         "/api/v2/event-data/create-export-customer-job": [.post],
         "/api/v2/event-data/job-status": [.get],
         "/api/v2/event-data/retry-job": [.post],
+        "/api/v2/event-data/cancel-job": [.post],
     ]
 
     func register(on group: RouterGroup<APIRequestContext>) {
@@ -32,6 +33,50 @@ struct JobRoutes: Sendable {
         }
         group.post("retry-job") { request, context in
             try await retry(request, context)
+        }
+        group.post("cancel-job") { request, context in
+            try await cancel(request, context)
+        }
+    }
+
+    /// Withdraws one of the tenant's jobs that no worker has claimed: `{"jid","status":"cancelled",
+    /// "cancelled_at"}`; 409 with the time its point of no return passed once it has started.
+    private func cancel(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        var request = request
+        _ = try await request.collectBody(upTo: context.maxUploadSize)
+        let query = try QueryParameters(request.uri)
+        let jid = try JobID(parsing: try query.required("jid", code: .invalidJobID))
+        let tenant = try tenant(of: context)
+        let who = "api-key:" + (context.apiKeyID ?? "unknown")
+        let now = timeSource.override
+        let outcome = try await database.withConnection { connection in
+            try connection.cancel(jid, tenant: tenant, by: who, now: now)
+        }
+        switch outcome {
+        case .cancelled(let at):
+            context.logger.notice("job cancelled", metadata: ["jid": "\(jid)"])
+            return .json(
+                CancelledJob(
+                    jid: jid.description, status: JobStatus.cancelled.rawValue, cancelledAt: Timestamp.format(at)))
+        case .alreadyStarted(let job):
+            let passed = job.startedAt ?? job.finishedAt
+            throw APIError(
+                .conflict, code: "job_started",
+                message: "the job is \(job.state.rawValue); its point of no return, the first claim by a worker, passed"
+                    + (passed.map { " at " + Timestamp.format($0) } ?? ""))
+        case .notFound:
+            return .json(JobStatusReport.notFound(jid.description), status: .notFound)
+        }
+    }
+
+    private struct CancelledJob: Encodable {
+        let jid: String
+        let status: String
+        let cancelledAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case jid, status
+            case cancelledAt = "cancelled_at"
         }
     }
 

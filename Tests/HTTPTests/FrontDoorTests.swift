@@ -358,8 +358,9 @@ struct FrontDoorTests {
         #expect(FrontDoorHarness.othersUnchanged(before, after, except: [3, 10]))
     }
 
-    @Test("Voyado's door: another tenant's export of the same key holds only its own customer's rows",
-          arguments: TestDatabase.engines)
+    @Test(
+        "Voyado's door: another tenant's export of the same key holds only its own customer's rows",
+        arguments: TestDatabase.engines)
     func voyadoExportCrossTenant(_ engine: DatabaseEngine) async throws {
         let harness = try FrontDoorHarness.start(engine)
         try await harness.test { client in

@@ -179,4 +179,36 @@ struct JobRoutesTests {
             #expect(malformed.status == .badRequest)
         }
     }
+
+    @Test(
+        "cancel-job withdraws a waiting job, whose status then says who cancelled it; a second cancel is 409, another tenant's 404",
+        arguments: TestDatabase.engines)
+    func cancel(_ engine: DatabaseEngine) async throws {
+        let harness = try APITestHarness(engine)
+        try await harness.test { client in
+            let jid = try #require(
+                try await client.execute(
+                    uri: "\(removePath)?customerKey=withdrawn%40example.com", method: .post, headers: harness.acme
+                ).json["jid"] as? String)
+            let cancelPath = "/api/v2/event-data/cancel-job?jid=\(jid)"
+            let other = try await client.execute(uri: cancelPath, method: .post, headers: harness.globex)
+            #expect(other.status == .notFound)
+            let cancelled = try await client.execute(uri: cancelPath, method: .post, headers: harness.acme)
+            #expect(cancelled.status == .ok)
+            #expect(cancelled.json["status"] as? String == "cancelled")
+            #expect(cancelled.json["cancelled_at"] is String)
+            let status = try await client.execute(uri: "\(statusPath)?jid=\(jid)", method: .get, headers: harness.acme)
+            #expect(status.json["status"] as? String == "cancelled")
+            #expect(status.json["phase"] as? String == "cancelled")
+            #expect(status.json["cancelled_by"] as? String == "api-key:\(harness.acmeKey.id)")
+            #expect(status.json["finished_at"] as? String == cancelled.json["cancelled_at"] as? String)
+            let again = try await client.execute(uri: cancelPath, method: .post, headers: harness.acme)
+            #expect(again.status == .conflict)
+            #expect(again.json["code"] as? String == "job_started")
+        }
+        let keys = try harness.database.withConnection { connection in
+            try connection.database.query("SELECT * FROM gdpr_jobs_cancelled", []).flatMap(\.values)
+        }
+        #expect(!keys.contains { if case .text(let text) = $0 { text.contains("withdrawn") } else { false } })
+    }
 }

@@ -28,7 +28,7 @@ struct SynchronousErasure: Sendable {
         while true {
             let job = try await database.withConnection { try $0.job(enqueued.jid, tenant: tenant) }
             if let job, job.state == .done { return .done(job) }
-            if let job, job.state == .failed { return .failed(job) }
+            if let job, job.state == .failed || job.state == .cancelled { return .failed(job) }
             if ContinuousClock.now >= deadline { return .pending(enqueued.jid) }
             try await Task.sleep(for: configuration.pollInterval)
         }

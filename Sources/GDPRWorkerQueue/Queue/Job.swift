@@ -22,6 +22,8 @@ public struct Job: Sendable {
     public var erasedSoFar: [JobResult.TableCount] = []
     /// Whether a live remove job waits for the archive cutoff; true for finished jobs.
     public var waitsForArchive = true
+    /// Who cancelled a cancelled job: an API key's id or a command-line user.
+    public var cancelledBy: String?
 
     public init(
         jid: JobID, tenant: Tenant, kind: JobKind, mode: ErasureMode, state: JobState, attempts: Int, maxAttempts: Int,
@@ -66,6 +68,7 @@ extension Job {
         finishedAt = row.optionalDate("finished_at")
         lastError = row.optionalString("last_error")
         waitsForArchive = row.isNull("waits_for_archive") ? true : try row.bool("waits_for_archive")
+        cancelledBy = row.optionalString("cancelled_by")
         if let keys = row.optionalInt("keys") {
             result = JobResult(keys: keys, tables: try JobResult.tableCounts(json: row.optionalString("tables")))
         } else {

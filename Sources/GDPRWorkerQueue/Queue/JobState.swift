@@ -8,6 +8,8 @@ public enum JobState: String, Sendable, Hashable, Codable {
     case done
     /// Given up after its last attempt or on a permanent error; nothing was erased.
     case failed
+    /// Withdrawn before it started: nothing was erased, and the customer key is gone.
+    case cancelled
 
     /// The status of the HTTP contract: `started` until the job finishes.
     public var status: JobStatus {
@@ -15,6 +17,7 @@ public enum JobState: String, Sendable, Hashable, Codable {
         case .pending, .running: .started
         case .done: .done
         case .failed: .failed
+        case .cancelled: .cancelled
         }
     }
 }
@@ -24,6 +27,8 @@ public enum JobStatus: String, Sendable, Hashable, Codable {
     case started
     case done
     case failed
+    /// Withdrawn before it started (`cancel-job`); beyond Voyado's three statuses.
+    case cancelled
     case notFound = "not_found"
 }
 
@@ -42,4 +47,5 @@ public enum JobPhase: String, Sendable, Hashable, Codable {
     /// Failed after committing part of the erasure (a large job's chunks): `erased_so_far` says
     /// what is gone. An operator's retry finishes it.
     case partiallyErased = "partially_erased"
+    case cancelled
 }

@@ -27,6 +27,8 @@ public struct JobStatusReport: Sendable, Encodable {
     public var tables: [JobResult.TableCount]?
     /// What a job not done has already erased in transactions that committed.
     public var erasedSoFar: [JobResult.TableCount]?
+    /// Who cancelled a cancelled job; `finished_at` says when.
+    public var cancelledBy: String?
 
     /// The contract's answer for an unknown jid: `{"jid":J,"status":"not_found"}`.
     public static func notFound(_ jid: String) -> JobStatusReport {
@@ -53,6 +55,9 @@ public struct JobStatusReport: Sendable, Encodable {
         let waits = job.kind == .remove && job.waitsForArchive
         if waits { eligibleAt = cutoff.eligibleAt(createdAt: job.createdAt) }
         switch job.state {
+        case .cancelled:
+            phase = .cancelled
+            cancelledBy = job.cancelledBy
         case .done:
             phase = .done
         case .failed:
@@ -90,6 +95,7 @@ public struct JobStatusReport: Sendable, Encodable {
         case finishedAt = "finished_at"
         case reason, keys, tables
         case erasedSoFar = "erased_so_far"
+        case cancelledBy = "cancelled_by"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -117,6 +123,7 @@ public struct JobStatusReport: Sendable, Encodable {
         try container.encodeIfPresent(keys, forKey: .keys)
         try container.encodeIfPresent(tables, forKey: .tables)
         try container.encodeIfPresent(erasedSoFar, forKey: .erasedSoFar)
+        try container.encodeIfPresent(cancelledBy, forKey: .cancelledBy)
     }
 
     /// The report as one line of JSON with sorted keys, so the same status always prints the same bytes.

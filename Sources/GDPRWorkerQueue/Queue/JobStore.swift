@@ -76,6 +76,9 @@ public protocol JobStoreConnection: AnyObject {
     /// erased; `tenant` confines it to one tenant's jobs.
     func retryFailed(_ jid: JobID, tenant: Tenant?, now: Date?) throws(DatabaseError) -> OperatorRetry
 
+    /// Withdraws a job no worker has claimed, keeping who cancelled it and when, never its key.
+    func cancel(_ jid: JobID, tenant: Tenant?, by who: String, now: Date?) throws(DatabaseError) -> JobCancellation
+
     /// Moves a job to failed with its reason. False if `worker` does not hold the job.
     func fail(_ job: ClaimedJob, worker: String, reason: String, now: Date?) throws(DatabaseError) -> Bool
 

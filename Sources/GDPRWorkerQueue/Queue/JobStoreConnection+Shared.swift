@@ -37,7 +37,7 @@ extension JobStoreConnection {
             let row = try database.firstRow(
                 """
                 SELECT jid, tenant, kind, mode, state, attempts, max_attempts, created_at, legal_due_at, run_at, started_at, finished_at,
-                       last_error, keys, tables, waits_for_archive
+                       last_error, keys, tables, waits_for_archive, cancelled_by
                   FROM gdpr_job_status WHERE jid = \(jid.description) AND tenant = coalesce(\(tenant?.name), tenant)
                  LIMIT 1
                 """)
@@ -47,6 +47,42 @@ extension JobStoreConnection {
         } catch {
             throw DatabaseError(.unexpectedResult, "a stored job could not be read: \(error)")
         }
+    }
+
+    /// Withdraws a job that no worker has claimed yet. The point of no return is its first claim:
+    /// from then on, erasure may have begun. The queue row goes, key and all, and a record of
+    /// who cancelled it and when takes its place, in one transaction; a claim racing with it
+    /// either takes the job first (and the cancel finds it started) or never sees it.
+    public func cancel(
+        _ jid: JobID, tenant: Tenant?, by who: String, now: Date?
+    ) throws(DatabaseError) -> JobCancellation {
+        do {
+            let cancelledAt = try database.transaction { () throws -> Date? in
+                guard
+                    let row = try database.firstRow(
+                        """
+                        DELETE FROM gdpr_jobs
+                         WHERE jid = \(jid.description) AND tenant = coalesce(\(tenant?.name), tenant) AND attempts = 0
+                           AND NOT \(rules.held(now: now))
+                        RETURNING tenant, kind, mode, max_attempts, created_at, legal_due_at, \(rules.clock(now)) AS now
+                        """)
+                else { return nil }
+                let at = try row.date("now")
+                try database.run(
+                    """
+                    INSERT INTO gdpr_jobs_cancelled (jid, tenant, kind, mode, max_attempts, created_at, legal_due_at, cancelled_at, cancelled_by)
+                    VALUES (\(jid.description), \(try row.string("tenant")), \(try row.string("kind")), \(try row.string("mode")),
+                            \(try row.int("max_attempts")), \(try row.date("created_at")), \(try row.date("legal_due_at")), \(at), \(who))
+                    """)
+                return at
+            }
+            if let cancelledAt { return .cancelled(at: cancelledAt) }
+        } catch let error as DatabaseError {
+            throw error
+        } catch {
+            throw DatabaseError(.unexpectedResult, "cancel failed: \(error)")
+        }
+        return try job(jid, tenant: tenant).map { .alreadyStarted($0) } ?? .notFound
     }
 
     public func setting(_ name: String) throws(DatabaseError) -> String? {
@@ -91,10 +127,12 @@ extension JobStoreConnection {
     public func apiKey(forHash hash: String) throws(DatabaseError) -> APIKeyIdentity? {
         guard
             let row = try database.firstRow(
-                "SELECT tenant, name, password_hash FROM gdpr_api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL")
+                "SELECT id, tenant, name, password_hash FROM gdpr_api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL"
+            )
         else { return nil }
         return APIKeyIdentity(
-            tenant: Tenant(trusted: try row.string("tenant")), name: row.optionalString("name"),
+            id: try row.string("id"), tenant: Tenant(trusted: try row.string("tenant")),
+            name: row.optionalString("name"),
             passwordHash: row.optionalString("password_hash"))
     }
 

@@ -51,11 +51,14 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible {
 /// Who an unrevoked key speaks for: its tenant, and for front doors that also take a user name and
 /// password, the key's name and the bcrypt hash of its operator's password.
 public struct APIKeyIdentity: Sendable, Hashable {
+    /// The key's public id, as `keys list` shows it.
+    public var id: String
     public var tenant: Tenant
     public var name: String?
     public var passwordHash: String?
 
-    public init(tenant: Tenant, name: String?, passwordHash: String?) {
+    public init(id: String, tenant: Tenant, name: String?, passwordHash: String?) {
+        self.id = id
         self.tenant = tenant
         self.name = name
         self.passwordHash = passwordHash
