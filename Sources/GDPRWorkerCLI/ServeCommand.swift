@@ -54,9 +54,12 @@ struct ServeCommand: AsyncParsableCommand {
         let frontDoors = try doors.configuration()
         var requiresWatermark = false
         var dataMap: DataMap?
+        let auditHasher: AuditKeyHasher
         var onEnqueue: @Sendable () -> Void = {}
         if noWorker {
-            _ = try options.connectMigrated().database.close()
+            let connection = try options.connectMigrated()
+            defer { connection.database.close() }
+            auditHasher = try AuditCommand.hasher(connection)
             if let path = options.resolvedDataMapPath() {
                 dataMap = try DataMap(contentsOf: path)
                 requiresWatermark = dataMap?.requiresArchiveWatermark ?? false
@@ -66,6 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
             let pool = runtime.makePool(try worker.poolConfiguration(engine: store.engine, archiveDelay: archiveDelay))
             requiresWatermark = runtime.handler.requiresArchiveWatermark
             dataMap = runtime.handler.dataMap
+            auditHasher = runtime.hasher
             onEnqueue = { pool.wake() }
             services += [.init(service: pool), .init(service: runtime.makeMaintenance())]
         }
@@ -75,7 +79,9 @@ struct ServeCommand: AsyncParsableCommand {
                 frontDoors: frontDoors),
             database: BlockingConnectionPool(store: store, size: connections, label: "http"),
             exports: ExportStore(configuration: exports),
-            registry: registry, subjects: dataMap.map(SubjectLookup.init(map:)), logger: logger, onEnqueue: onEnqueue)
+            registry: registry, subjects: dataMap.map(SubjectLookup.init(map:)), auditHasher: auditHasher,
+            logger: logger,
+            onEnqueue: onEnqueue)
         services.insert(.init(service: application), at: 0)
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -31,7 +31,9 @@ struct WorkerRuntime {
                     "the data map \(path) has \(problems.count) problem\(problems.count == 1 ? "" : "s"); refusing to start",
                 code: CommandFailure.dataError)
         }
-        let handler = ErasureJobHandler(dataMap: try DataMap(contentsOf: path), configuration: .init(export: exports))
+        let version = FileManager.default.contents(atPath: path).map(ErasureJobHandler.version(of:))
+        let handler = ErasureJobHandler(
+            dataMap: try DataMap(contentsOf: path), configuration: .init(export: exports, dataMapVersion: version))
         try handler.prepare(on: connection.database)
         let secret = ProcessInfo.processInfo.environment["GDPR_WORKER_AUDIT_SECRET"]
         if secret?.isEmpty ?? true {
@@ -48,6 +50,8 @@ struct WorkerRuntime {
     }
 
     func makeMaintenance() -> QueueMaintenance {
-        QueueMaintenance(database: BlockingConnectionPool(store: store, size: 1, label: "maintenance"), logger: logger)
+        QueueMaintenance(
+            database: BlockingConnectionPool(store: store, size: 1, label: "maintenance"), logger: logger,
+            auditChain: AuditChain(hasher: hasher))
     }
 }

@@ -60,12 +60,12 @@ public enum APIServer {
     /// they answer that the server is not set up for them.
     public static func makeApplication(
         configuration: Configuration, database: BlockingConnectionPool, exports: ExportStore,
-        registry: PrometheusCollectorRegistry, subjects: SubjectLookup? = nil,
+        registry: PrometheusCollectorRegistry, subjects: SubjectLookup? = nil, auditHasher: AuditKeyHasher? = nil,
         logger: Logger, timeSource: TimeSource = .database, onEnqueue: @escaping @Sendable () -> Void = {}
     ) -> some ApplicationProtocol {
         let router = makeRouter(
             configuration: configuration, database: database, exports: exports, registry: registry,
-            subjects: subjects, timeSource: timeSource, onEnqueue: onEnqueue)
+            subjects: subjects, auditHasher: auditHasher, timeSource: timeSource, onEnqueue: onEnqueue)
         return Application(
             router: router,
             configuration: .init(
@@ -75,7 +75,7 @@ public enum APIServer {
 
     static func makeRouter(
         configuration: Configuration, database: BlockingConnectionPool, exports: ExportStore,
-        registry: PrometheusCollectorRegistry, subjects: SubjectLookup?,
+        registry: PrometheusCollectorRegistry, subjects: SubjectLookup?, auditHasher: AuditKeyHasher?,
         timeSource: TimeSource, onEnqueue: @escaping @Sendable () -> Void
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
@@ -136,7 +136,7 @@ public enum APIServer {
         let jobs = JobRoutes(
             database: database, statusCache: JobStatusCache(capacity: configuration.statusCacheCapacity),
             cutoff: cutoff,
-            timeSource: timeSource, onEnqueue: onEnqueue)
+            timeSource: timeSource, onEnqueue: onEnqueue, auditHasher: auditHasher)
         let keys = APIKeyCache(database: database, ttl: configuration.apiKeyCacheTTL)
         let api = router.group("/api/v2/event-data").add(middleware: APIKeyAuthenticator(keys: keys))
         jobs.register(on: api)

@@ -12,6 +12,8 @@ struct JobRoutes: Sendable {
     let timeSource: TimeSource
     /// Called after a new job is stored, to wake this process's idle workers.
     let onEnqueue: @Sendable () -> Void
+    /// Hashes a key as the audit trail does, for `prove`; nil where the server has no audit secret.
+    let auditHasher: AuditKeyHasher?
 
     static let paths: [String: [HTTPRequest.Method]] = [
         "/api/v2/event-data/create-remove-customer-job": [.post],
@@ -19,6 +21,7 @@ struct JobRoutes: Sendable {
         "/api/v2/event-data/job-status": [.get],
         "/api/v2/event-data/retry-job": [.post],
         "/api/v2/event-data/cancel-job": [.post],
+        "/api/v2/event-data/prove": [.get],
     ]
 
     func register(on group: RouterGroup<APIRequestContext>) {
@@ -37,6 +40,25 @@ struct JobRoutes: Sendable {
         group.post("cancel-job") { request, context in
             try await cancel(request, context)
         }
+        group.get("prove") { request, context in
+            try await prove(request, context)
+        }
+    }
+
+    /// The tenant's audit records of a key, found by its keyed hash: was it erased, when, by
+    /// which job and data map. An unerased key is a 200 with `"erased": false`.
+    private func prove(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let query = try QueryParameters(request.uri)
+        let key = try CustomerKey(try query.required("customerKey", code: .invalidCustomerKey))
+        let tenant = try tenant(of: context)
+        guard let auditHasher else {
+            throw APIError(
+                .serviceUnavailable, code: "audit_unavailable", message: "this server has no audit secret to prove with"
+            )
+        }
+        let hash = auditHasher.hash(key, tenant: tenant)
+        let proof = try await database.withConnection { try ErasureProof.find(keyHash: hash, tenant: tenant, on: $0) }
+        return .json(proof)
     }
 
     /// Withdraws one of the tenant's jobs that no worker has claimed: `{"jid","status":"cancelled",

@@ -110,21 +110,24 @@ public final class PostgresJobStoreConnection: JobStoreConnection {
         let fieldsRewritten = completions.map { String($0.result.fieldsRewritten) }
         let startedAt = completions.map { Timestamp.format($0.job.startedAt ?? $0.startedAt, fractionDigits: 6) }
         let tables = completions.map(\.result.tablesJSON)
+        let dataMaps = completions.map { $0.result.dataMap ?? "" }
         let row = try postgres.firstRow(
             """
             WITH input AS (
                 SELECT * FROM unnest(\(jids)::uuid[], \(keyHashes)::text[], \(linkedKeys)::int[], \(tablesTouched)::int[],
-                                     \(rowsAffected)::bigint[], \(fieldsRewritten)::bigint[], \(startedAt)::timestamptz[], \(tables)::jsonb[])
-                    AS r(jid, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten, started_at, tables)
+                                     \(rowsAffected)::bigint[], \(fieldsRewritten)::bigint[], \(startedAt)::timestamptz[], \(tables)::jsonb[],
+                                     \(dataMaps)::text[])
+                    AS r(jid, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten, started_at, tables, data_map)
             ), gone AS (
                 DELETE FROM gdpr_jobs j USING input r
                  WHERE j.jid = r.jid AND j.locked_by = \(worker)
                 RETURNING j.jid, j.tenant, j.kind, j.mode, j.attempts, j.max_attempts, j.created_at, j.legal_due_at
             ), audit AS (
                 INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten,
-                                        attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker, tables)
+                                        attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker, tables, data_map)
                 SELECT g.jid, g.tenant, g.kind, g.mode, r.key_hash, r.linked_keys, r.tables_touched, r.rows_affected, r.fields_rewritten,
-                       g.attempts, g.max_attempts, g.created_at, g.legal_due_at, r.started_at, \(engineRules.clock(now)), \(worker), r.tables
+                       g.attempts, g.max_attempts, g.created_at, g.legal_due_at, r.started_at, \(engineRules.clock(now)), \(worker), r.tables,
+                       NULLIF(r.data_map, '')
                   FROM gone g JOIN input r ON r.jid = g.jid
                 RETURNING jid
             )

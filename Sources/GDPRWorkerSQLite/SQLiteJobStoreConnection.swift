@@ -103,11 +103,11 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
         try sqlite.run(
             """
             INSERT INTO gdpr_audit (jid, tenant, kind, mode, key_hash, linked_keys, tables_touched, rows_affected, fields_rewritten,
-                                    attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker, tables)
+                                    attempts, max_attempts, created_at, legal_due_at, started_at, finished_at, worker, tables, data_map)
             SELECT j.jid, j.tenant, j.kind, j.mode, json_extract(c.value, '$[1]'), json_extract(c.value, '$[2]'),
                    json_extract(c.value, '$[3]'), json_extract(c.value, '$[4]'), json_extract(c.value, '$[5]'),
                    j.attempts, j.max_attempts, j.created_at, j.legal_due_at, coalesce(j.started_at, json_extract(c.value, '$[6]')),
-                   \(now ?? Date()), \(worker), json_extract(c.value, '$[7]')
+                   \(now ?? Date()), \(worker), json_extract(c.value, '$[7]'), json_extract(c.value, '$[8]')
               FROM json_each(\(batch)) c JOIN gdpr_jobs j ON j.jid = json_extract(c.value, '$[0]') AND j.locked_by = \(worker)
             """)
         return try sqlite.run(
@@ -116,8 +116,9 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
             """)
     }
 
-    /// `[[jid, key hash, linked keys, tables, rows, fields, started at, per-table counts], …]`:
-    /// every value is a number, hex, a UUID, a timestamp or already JSON, so none needs escaping.
+    /// `[[jid, key hash, linked keys, tables, rows, fields, started at, per-table counts, data map], …]`:
+    /// every value is a number, hex, a UUID, a timestamp, a `sha256:` version or already JSON, so
+    /// none needs escaping.
     private static func completionsJSON(_ completions: [JobCompletion]) -> String {
         var json = "["
         json.reserveCapacity(completions.count * 160)
@@ -128,7 +129,7 @@ public final class SQLiteJobStoreConnection: JobStoreConnection {
                 "[\"\(completion.job.jid)\",\"\(completion.keyHash)\",\(max(result.keys - 1, 0)),\(result.tables.count),"
             json +=
                 "\(result.rowsAffected),\(result.fieldsRewritten),\"\(Timestamp.format(completion.job.startedAt ?? completion.startedAt))\","
-            json += result.tablesJSON + "]"
+            json += result.tablesJSON + "," + (result.dataMap.map { "\"\($0)\"" } ?? "null") + "]"
         }
         return json + "]"
     }

@@ -63,4 +63,61 @@ struct ErasureCommandLineTests {
             outcome.standardError
                 == "gdpr-worker: error: no data map: pass --data-map PATH or set GDPR_WORKER_DATA_MAP\n")
     }
+
+    @Test(
+        "prove answers from the audit trail with the map file's version; audit verify holds, and fails once a record is edited; cancel withdraws a waiting job",
+        arguments: TestDatabase.engines)
+    func proveAndAudit(_ engine: DatabaseEngine) throws {
+        let database = try TestDatabase(engine)
+        #expect(try run(["sample", "--customers", "5"], database: database).status == 0)
+        let path = try writeMap(try run(["sample", "--print-data-map"], database: database).standardOutput)
+        let key = try #require(
+            try database.withConnection {
+                try $0.database.queryFirst("SELECT customer_key FROM customers ORDER BY id LIMIT 1")?.string(
+                    "customer_key")
+            })
+        let environment = [
+            "GDPR_WORKER_DATA_MAP": path, "GDPR_WORKER_ARCHIVE_DELAY": "0s", "GDPR_WORKER_AUDIT_SECRET": "cli-secret",
+        ]
+        #expect(try run(["prove", key], database: database, environment: environment).status == 1)
+        #expect(try run(["enqueue", key], database: database, environment: environment).status == 0)
+        // The shop archives its events: the sweep's watermark releases the job.
+        #expect(try run(["sweep"], database: database, environment: environment).status == 0)
+        let drained = try run(["work", "--drain"], database: database, environment: environment)
+        #expect(drained.status == 0, "\(drained.standardError)")
+        #expect(
+            try run(["audit", "seal"], database: database, environment: environment).standardOutput
+                == "sealed 1 audit records\n")
+        let proved = try run(["prove", key], database: database, environment: environment)
+        #expect(proved.status == 0)
+        #expect(!proved.standardOutput.contains(key))
+        let proof = try #require(
+            try JSONSerialization.jsonObject(with: Data(proved.standardOutput.utf8)) as? [String: Any])
+        let record = try #require((proof["records"] as? [[String: Any]])?.first)
+        let version = ErasureJobHandler.version(of: try #require(FileManager.default.contents(atPath: path)))
+        #expect(record["data_map"] as? String == version)
+        #expect(record["seq"] as? Int == 1)
+        #expect(proof["erased"] as? Bool == true)
+        // Another secret hashes the key differently: nothing to prove.
+        #expect(
+            try run(["prove", key], database: database, environment: ["GDPR_WORKER_AUDIT_SECRET": "other"]).status == 1)
+
+        #expect(try run(["audit", "verify"], database: database, environment: environment).status == 0)
+        try database.withConnection {
+            try $0.database.executeScript("UPDATE gdpr_audit SET rows_affected = rows_affected + 1")
+        }
+        let broken = try run(["audit", "verify"], database: database, environment: environment)
+        #expect(broken.status == 65)
+        #expect(broken.standardError.contains("record 1"))
+
+        let waiting = try run(
+            ["enqueue", "someone-else"], database: database, environment: ["GDPR_WORKER_ARCHIVE_DELAY": "5d"])
+        let jid = waiting.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let cancelled = try run(["cancel", jid, "--by", "dpo@example.com"], database: database)
+        #expect(cancelled.status == 0, "\(cancelled.standardError)")
+        #expect(cancelled.standardOutput.contains(#""status":"cancelled""#))
+        #expect(try run(["cancel", jid], database: database).status == 65)
+        let status = try run(["status", jid], database: database)
+        #expect(status.standardOutput.contains(#""cancelled_by":"dpo@example.com""#))
+    }
 }

@@ -17,12 +17,17 @@ extension ErasureJobHandler {
         public var catalogRefresh: Duration
         /// Where export jobs write, and for how long exports are kept.
         public var export: ExportStore.Configuration
+        /// The data map's version in audit records: `sha256:` and the start of the file's digest, so
+        /// that `sha256sum` of a map file says whether it did a job. Nil: a digest of the parsed map.
+        public var dataMapVersion: String?
 
         public init(
             rowsPerStatement: Int = Configuration.defaultRowsPerStatement,
             rowsPerTransaction: Int = Configuration.defaultRowsPerTransaction,
-            catalogRefresh: Duration = Configuration.defaultCatalogRefresh, export: ExportStore.Configuration = .init()
+            catalogRefresh: Duration = Configuration.defaultCatalogRefresh, export: ExportStore.Configuration = .init(),
+            dataMapVersion: String? = nil
         ) {
+            self.dataMapVersion = dataMapVersion
             self.rowsPerStatement = max(1, rowsPerStatement)
             self.rowsPerTransaction = max(1, rowsPerTransaction)
             self.catalogRefresh = catalogRefresh

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GDPRWorkerQueue
 import Logging
@@ -14,6 +15,8 @@ public final class ErasureJobHandler: JobHandler, @unchecked Sendable {
     public let configuration: Configuration
     /// The exports this handler writes, for the result endpoint and the purge.
     public let exports: ExportStore
+    /// The version every audit record of this handler names.
+    public let dataMapVersion: String
 
     private let lock = NSLock()
     private var compiled: (plan: ErasurePlan, at: Date)?
@@ -22,6 +25,14 @@ public final class ErasureJobHandler: JobHandler, @unchecked Sendable {
         self.dataMap = dataMap
         self.configuration = configuration
         exports = ExportStore(configuration: configuration.export)
+        dataMapVersion =
+            configuration.dataMapVersion
+            ?? Self.version(of: Data(String(describing: dataMap).utf8))
+    }
+
+    /// `sha256:` and the first 16 hex digits of the digest of a data map file's bytes.
+    public static func version(of file: Data) -> String {
+        "sha256:" + SHA256.hash(data: file).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Whether eligibility also waits for the sweep's archive watermark: the map has archive tables.
@@ -104,7 +115,11 @@ public final class ErasureJobHandler: JobHandler, @unchecked Sendable {
             }
         }
         context.logger.debug("erasure batch processed", metadata: ["jobs": "\(jobs.count)"])
-        return outcomes
+        return outcomes.mapValues { outcome in
+            guard case .done(var result) = outcome else { return outcome }
+            result.dataMap = dataMapVersion
+            return .done(result)
+        }
     }
 
     /// The rows of the keys work table: per job and key, its typed forms, its surrogate and the job's tenant,

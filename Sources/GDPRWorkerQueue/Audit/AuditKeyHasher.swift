@@ -28,6 +28,18 @@ public struct AuditKeyHasher: Sendable {
         return Hex.encode(mac.finalize())
     }
 
+    /// The chain hash of an audit record: HMAC under the same secret of the previous record's
+    /// chain hash and this record's canonical text. `chain` and a NUL first, which no tenant
+    /// name holds, so a chain input can never be a key hash's input.
+    public func chainHash(previous: String, record: String) -> String {
+        var mac = keyed
+        mac.update(data: Array("chain\u{0}".utf8))
+        mac.update(data: Array(previous.utf8))
+        mac.update(data: [0x0A])
+        mac.update(data: Array(record.utf8))
+        return Hex.encode(mac.finalize())
+    }
+
     /// A fresh random secret, as hex, for deployments that do not configure one.
     public static func generateSecret() -> String {
         SymmetricKey(size: .bits256).withUnsafeBytes { Hex.encode($0) }

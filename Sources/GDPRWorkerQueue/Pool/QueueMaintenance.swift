@@ -3,7 +3,8 @@ import Metrics
 import ServiceLifecycle
 
 /// Periodic queue upkeep that any number of processes may run at once: rescuing jobs whose
-/// worker died, so that a crashed or killed process never loses a job.
+/// worker died, so that a crashed or killed process never loses a job, and sealing new audit
+/// records into the audit chain.
 ///
 /// Rescue is one statement that skips rows locked by live workers and only touches expired
 /// leases, so concurrent rescuers cannot collide and a job that completes meanwhile is never
@@ -25,12 +26,14 @@ public struct QueueMaintenance: Service {
     private let database: BlockingConnectionPool
     private let logger: Logger
     private let timeSource: TimeSource
+    private let auditChain: AuditChain?
     private let rescued = WorkerMetrics().rescued
 
     public init(
         database: BlockingConnectionPool, configuration: Configuration = .init(), logger: Logger,
-        timeSource: TimeSource = .database
+        timeSource: TimeSource = .database, auditChain: AuditChain? = nil
     ) {
+        self.auditChain = auditChain
         self.database = database
         self.configuration = configuration
         self.logger = logger
@@ -40,8 +43,27 @@ public struct QueueMaintenance: Service {
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             await rescueOnce()
+            await sealOnce()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: configuration.rescueInterval) }
         }
+    }
+
+    /// Seals the audit records written since the last pass, a batch at a time.
+    @discardableResult
+    public func sealOnce() async -> Int {
+        guard let auditChain else { return 0 }
+        var sealed = 0
+        do {
+            while true {
+                let batch = try await database.withConnection { try auditChain.seal(on: $0) }
+                sealed += batch
+                if batch < AuditChain.defaultBatch || Task.isShuttingDownGracefully { break }
+            }
+        } catch {
+            // Another process sealing the same records wins the race; this one tries again next pass.
+            logger.debug("audit records not sealed this pass", metadata: ["error": "\(error)"])
+        }
+        return sealed
     }
 
     /// One pass, also used by tests.

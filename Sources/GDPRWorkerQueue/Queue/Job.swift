@@ -98,10 +98,13 @@ public struct JobResult: Sendable, Hashable, Codable {
     /// How many keys the job covered, the customer's own included.
     public var keys: Int
     public var tables: [TableCount]
+    /// The version of the data map that did the work (`sha256:…` of the file), for the audit record.
+    public var dataMap: String?
 
-    public init(keys: Int = 1, tables: [TableCount] = []) {
+    public init(keys: Int = 1, tables: [TableCount] = [], dataMap: String? = nil) {
         self.keys = keys
         self.tables = tables
+        self.dataMap = dataMap
     }
 
     /// This result with what earlier transactions of the job committed added in, table by table.
@@ -116,7 +119,7 @@ public struct JobResult: Sendable, Hashable, Codable {
                 merged.append(count)
             }
         }
-        return JobResult(keys: keys, tables: merged)
+        return JobResult(keys: keys, tables: merged, dataMap: dataMap)
     }
 
     /// Per-table counts stored as JSON (`gdpr_audit.tables`, `erased_so_far`); none for NULL.
