@@ -16,7 +16,8 @@ struct GDPRWorkerCommand: AsyncParsableCommand {
         subcommands: [
             MigrateCommand.self, EnqueueCommand.self, StatusCommand.self, ServeCommand.self, WorkCommand.self,
             SweepCommand.self,
-            RetryCommand.self, CancelCommand.self, ProveCommand.self, AuditCommand.self, CheckCommand.self,
+            RetryCommand.self, CancelCommand.self, ProveCommand.self, AuditCommand.self, ExtendCommand.self,
+            CheckCommand.self,
             SampleCommand.self, KeysCommand.self,
         ]
     )

@@ -111,13 +111,14 @@ public enum APIServer {
             delay: configuration.archiveDelay, requiresWatermark: configuration.requiresArchiveWatermark)
         router.get("/metrics") { _, context in
             do {
-                let (statistics, conflicts) = try await database.withConnection { connection in
+                let (statistics, conflicts, clock) = try await database.withConnection { connection in
                     (
                         try connection.statistics(cutoff: cutoff, now: timeSource.override),
-                        try connection.archiveConflicts()
+                        try connection.archiveConflicts(), try connection.legalClock()
                     )
                 }
                 queueMetrics.update(statistics, archiveConflicts: conflicts?.total ?? 0)
+                queueMetrics.updateLegalClock(clock)
             } catch {
                 context.logger.warning("metrics could not read the queue", metadata: ["error": "\(error)"])
                 queueMetrics.databaseUnreachable()

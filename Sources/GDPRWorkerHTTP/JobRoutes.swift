@@ -22,6 +22,7 @@ struct JobRoutes: Sendable {
         "/api/v2/event-data/retry-job": [.post],
         "/api/v2/event-data/cancel-job": [.post],
         "/api/v2/event-data/prove": [.get],
+        "/api/v2/event-data/extend-legal-due": [.post],
     ]
 
     func register(on group: RouterGroup<APIRequestContext>) {
@@ -42,6 +43,39 @@ struct JobRoutes: Sendable {
         }
         group.get("prove") { request, context in
             try await prove(request, context)
+        }
+        group.post("extend-legal-due") { request, context in
+            try await extend(request, context)
+        }
+    }
+
+    /// Extends one of the tenant's unfinished jobs' legal due date by `months` (1 or 2, default 2)
+    /// past creation plus one month, with a `reason`: `{"jid","legal_due_at","legal_due_reason"}`.
+    private func extend(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        var request = request
+        _ = try await request.collectBody(upTo: context.maxUploadSize)
+        let query = try QueryParameters(request.uri)
+        let jid = try JobID(parsing: try query.required("jid", code: .invalidJobID))
+        let reason = try query.required("reason", code: .invalidArgument)
+        guard let months = Int(query["months"] ?? "2") else {
+            throw InputError(.invalidArgument, "months must be 1 or 2")
+        }
+        let tenant = try tenant(of: context)
+        let who = "api-key:" + (context.apiKeyID ?? "unknown")
+        let now = timeSource.override
+        let outcome = try await database.withConnection { connection in
+            try connection.extendLegalDue(jid, tenant: tenant, months: months, reason: reason, by: who, now: now)
+        }
+        switch outcome {
+        case .extended(let due):
+            context.logger.notice("legal due date extended", metadata: ["jid": "\(jid)", "months": "\(months)"])
+            return .json(["jid": jid.description, "legal_due_at": Timestamp.format(due), "legal_due_reason": reason])
+        case .finished(let state):
+            throw APIError(
+                .conflict, code: "job_finished",
+                message: "the job is \(state.rawValue); only an unfinished job's deadline can be extended")
+        case .notFound:
+            return .json(JobStatusReport.notFound(jid.description), status: .notFound)
         }
     }
 

@@ -1,6 +1,7 @@
 import GDPRWorkerErasure
 import GDPRWorkerQueue
 import Prometheus
+import Synchronization
 
 /// Gauges of the live queue, refreshed from the database on every scrape.
 ///
@@ -16,8 +17,12 @@ final class QueueMetrics: Sendable {
     private let failed: Gauge
     private let archiveConflicts: Gauge
     private let databaseUp: Gauge
+    private let registry: PrometheusCollectorRegistry
+    /// Per-tenant legal clock gauges, by tenant; a tenant whose jobs are gone reads 0.
+    private let tenantClock = Mutex<[String: (pastDue: Gauge, nearDue: Gauge)]>([:])
 
     init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
         func gauge(_ name: String, unit: String = "", _ help: String, labels: [(String, String)] = []) -> Gauge {
             registry.makeGauge(
                 descriptor: MetricNameDescriptor(
@@ -50,6 +55,32 @@ final class QueueMetrics: Sendable {
         nearDue.set(Int64(statistics.nearLegalDue))
         failed.set(Int64(statistics.failed))
         databaseUp.set(Int64(1))
+    }
+
+    /// The legal clock per tenant: `gdpr_worker_tenant_jobs_past_legal_due{tenant}` and
+    /// `gdpr_worker_tenant_jobs_near_legal_due{tenant}`. Tenants are deployment names, never personal data.
+    func updateLegalClock(_ clock: [String: (pastDue: Int, nearDue: Int)]) {
+        tenantClock.withLock { gauges in
+            for tenant in Set(gauges.keys).union(clock.keys) {
+                let pair =
+                    gauges[tenant]
+                    ?? (
+                        registry.makeGauge(
+                            descriptor: MetricNameDescriptor(
+                                namespace: "gdpr_worker", metricName: "tenant_jobs_past_legal_due",
+                                helpText: "Unfinished jobs past their legal due date, per tenant"),
+                            labels: [("tenant", tenant)]),
+                        registry.makeGauge(
+                            descriptor: MetricNameDescriptor(
+                                namespace: "gdpr_worker", metricName: "tenant_jobs_near_legal_due",
+                                helpText: "Unfinished jobs due within 7 days, per tenant"),
+                            labels: [("tenant", tenant)])
+                    )
+                gauges[tenant] = pair
+                pair.pastDue.set(Int64(clock[tenant]?.pastDue ?? 0))
+                pair.nearDue.set(Int64(clock[tenant]?.nearDue ?? 0))
+            }
+        }
     }
 
     func databaseUnreachable() {

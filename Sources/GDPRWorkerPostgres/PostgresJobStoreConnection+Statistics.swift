@@ -9,7 +9,7 @@ extension PostgresJobStoreConnection {
             """
             WITH live AS (
                 SELECT CASE WHEN \(engineRules.held(now: now)) THEN 'running' ELSE 'pending' END AS state,
-                       created_at, legal_due_at, \(engineRules.released(by: cutoff, now: now)) AS eligible
+                       created_at, \(sql: PostgresQueueRules.legalDue) AS legal_due_at, \(engineRules.released(by: cutoff, now: now)) AS eligible
                   FROM gdpr_jobs
             )
             SELECT count(*) FILTER (WHERE state = 'pending' AND NOT eligible) AS waiting,

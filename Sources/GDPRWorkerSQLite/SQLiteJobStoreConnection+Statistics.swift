@@ -8,7 +8,8 @@ extension SQLiteJobStoreConnection {
         let row = try sqlite.firstRow(
             """
             WITH live AS (
-                SELECT CASE WHEN \(engineRules.held(now: now)) THEN 'running' ELSE 'pending' END AS state, created_at, legal_due_at,
+                SELECT CASE WHEN \(engineRules.held(now: now)) THEN 'running' ELSE 'pending' END AS state, created_at,
+                       \(sql: SQLiteQueueRules.legalDue) AS legal_due_at,
                        \(engineRules.released(by: cutoff, now: now)) AS eligible
                   FROM gdpr_jobs
             )

@@ -211,4 +211,44 @@ struct JobRoutesTests {
         }
         #expect(!keys.contains { if case .text(let text) = $0 { text.contains("withdrawn") } else { false } })
     }
+
+    @Test(
+        "extend-legal-due moves the deadline to creation plus three months at most, with the reason in the status and per-tenant metrics",
+        arguments: TestDatabase.engines)
+    func extendLegalDue(_ engine: DatabaseEngine) async throws {
+        let harness = try APITestHarness(engine)
+        try await harness.test { client in
+            let jid = try #require(
+                try await client.execute(
+                    uri: "\(removePath)?customerKey=busy%40example.com", method: .post, headers: harness.acme
+                ).json["jid"] as? String)
+            let before = try await client.execute(uri: "\(statusPath)?jid=\(jid)", method: .get, headers: harness.acme)
+            let createdText = try #require(before.json["created_at"] as? String)
+            let created = try #require(Timestamp.parse(createdText))
+            let extendPath = "/api/v2/event-data/extend-legal-due?jid=\(jid)&reason=a%20complex%20request"
+            #expect(
+                try await client.execute(uri: extendPath + "&months=3", method: .post, headers: harness.acme).status
+                    == .badRequest)
+            #expect(
+                try await client.execute(uri: extendPath, method: .post, headers: harness.globex).status == .notFound)
+            let extended = try await client.execute(uri: extendPath, method: .post, headers: harness.acme)
+            #expect(extended.status == .ok)
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let expected = try #require(calendar.date(byAdding: .month, value: 3, to: created))
+            let dueText = try #require(extended.json["legal_due_at"] as? String)
+            let due = try #require(Timestamp.parse(dueText))
+            #expect(abs(due.timeIntervalSince(expected)) < 0.01)
+            let after = try await client.execute(uri: "\(statusPath)?jid=\(jid)", method: .get, headers: harness.acme)
+            #expect(after.json["legal_due_reason"] as? String == "a complex request")
+            #expect(after.json["legal_due_at"] as? String == extended.json["legal_due_at"] as? String)
+            let metrics = try await client.execute(uri: "/metrics", method: .get).text
+            #expect(metrics.contains(#"gdpr_worker_tenant_jobs_near_legal_due{tenant="acme"} 0"#))
+            #expect(metrics.contains(#"gdpr_worker_tenant_jobs_past_legal_due{tenant="acme"} 0"#))
+        }
+        let log = try harness.database.withConnection {
+            try $0.database.queryFirst("SELECT count(*) AS n FROM gdpr_legal_extensions")?.int("n")
+        }
+        #expect(log == 1)
+    }
 }

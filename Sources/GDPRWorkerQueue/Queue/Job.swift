@@ -24,6 +24,8 @@ public struct Job: Sendable {
     public var waitsForArchive = true
     /// Who cancelled a cancelled job: an API key's id or a command-line user.
     public var cancelledBy: String?
+    /// Why the legal due date was extended, when it was (the latest reason).
+    public var legalDueReason: String?
 
     public init(
         jid: JobID, tenant: Tenant, kind: JobKind, mode: ErasureMode, state: JobState, attempts: Int, maxAttempts: Int,
@@ -69,6 +71,7 @@ extension Job {
         lastError = row.optionalString("last_error")
         waitsForArchive = row.isNull("waits_for_archive") ? true : try row.bool("waits_for_archive")
         cancelledBy = row.optionalString("cancelled_by")
+        legalDueReason = row.optionalString("legal_due_reason")
         if let keys = row.optionalInt("keys") {
             result = JobResult(keys: keys, tables: try JobResult.tableCounts(json: row.optionalString("tables")))
         } else {

@@ -29,6 +29,8 @@ public struct JobStatusReport: Sendable, Encodable {
     public var erasedSoFar: [JobResult.TableCount]?
     /// Who cancelled a cancelled job; `finished_at` says when.
     public var cancelledBy: String?
+    /// Why `legal_due_at` was extended past creation plus one month.
+    public var legalDueReason: String?
 
     /// The contract's answer for an unknown jid: `{"jid":J,"status":"not_found"}`.
     public static func notFound(_ jid: String) -> JobStatusReport {
@@ -52,6 +54,7 @@ public struct JobStatusReport: Sendable, Encodable {
         startedAt = job.startedAt
         finishedAt = job.finishedAt
         reason = job.lastError
+        legalDueReason = job.legalDueReason
         let waits = job.kind == .remove && job.waitsForArchive
         if waits { eligibleAt = cutoff.eligibleAt(createdAt: job.createdAt) }
         switch job.state {
@@ -96,6 +99,7 @@ public struct JobStatusReport: Sendable, Encodable {
         case reason, keys, tables
         case erasedSoFar = "erased_so_far"
         case cancelledBy = "cancelled_by"
+        case legalDueReason = "legal_due_reason"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -124,6 +128,7 @@ public struct JobStatusReport: Sendable, Encodable {
         try container.encodeIfPresent(tables, forKey: .tables)
         try container.encodeIfPresent(erasedSoFar, forKey: .erasedSoFar)
         try container.encodeIfPresent(cancelledBy, forKey: .cancelledBy)
+        try container.encodeIfPresent(legalDueReason, forKey: .legalDueReason)
     }
 
     /// The report as one line of JSON with sorted keys, so the same status always prints the same bytes.

@@ -10,6 +10,16 @@ public enum OperatorRetry: Sendable, Equatable {
     case notFound
 }
 
+/// What asking to extend a job's legal due date found.
+public enum LegalDueExtension: Sendable {
+    /// The job is now due at `due`.
+    case extended(due: Date)
+    /// The job has finished: its deadline no longer runs.
+    case finished(JobState)
+    /// No job has this jid (for this tenant).
+    case notFound
+}
+
 /// What asking to cancel a job found.
 public enum JobCancellation: Sendable {
     /// The job was withdrawn at `at`; it keeps no customer key.

@@ -16,6 +16,15 @@ public protocol QueueRules: Sendable {
 }
 
 extension QueueRules {
+    /// A live job's legal due date: its latest extension's (`gdpr_legal_extensions`), else the
+    /// stored creation plus one month. The status view spells the same for every table.
+    public static var legalDue: String {
+        """
+        coalesce((SELECT e.legal_due_at FROM gdpr_legal_extensions e WHERE e.jid = gdpr_jobs.jid
+                  ORDER BY e.extended_at DESC LIMIT 1), gdpr_jobs.legal_due_at)
+        """
+    }
+
     /// The columns of `gdpr_jobs_failed`, in the order every statement that fills it selects them.
     public static var failedColumns: String {
         """
