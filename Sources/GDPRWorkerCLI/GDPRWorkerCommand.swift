@@ -17,6 +17,7 @@ struct GDPRWorkerCommand: AsyncParsableCommand {
             MigrateCommand.self, EnqueueCommand.self, StatusCommand.self, ServeCommand.self, WorkCommand.self,
             SweepCommand.self,
             RetryCommand.self, CancelCommand.self, ProveCommand.self, AuditCommand.self, ExtendCommand.self,
+            PreviewCommand.self,
             CheckCommand.self,
             SampleCommand.self, KeysCommand.self,
         ]

@@ -54,6 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
         let frontDoors = try doors.configuration()
         var requiresWatermark = false
         var dataMap: DataMap?
+        var previewer: ErasureJobHandler?
         let auditHasher: AuditKeyHasher
         var onEnqueue: @Sendable () -> Void = {}
         if noWorker {
@@ -62,6 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
             auditHasher = try AuditCommand.hasher(connection)
             if let path = options.resolvedDataMapPath() {
                 dataMap = try DataMap(contentsOf: path)
+                previewer = dataMap.map { ErasureJobHandler(dataMap: $0) }
                 requiresWatermark = dataMap?.requiresArchiveWatermark ?? false
             }
         } else {
@@ -69,6 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
             let pool = runtime.makePool(try worker.poolConfiguration(engine: store.engine, archiveDelay: archiveDelay))
             requiresWatermark = runtime.handler.requiresArchiveWatermark
             dataMap = runtime.handler.dataMap
+            previewer = runtime.handler
             auditHasher = runtime.hasher
             onEnqueue = { pool.wake() }
             services += [.init(service: pool), .init(service: runtime.makeMaintenance())]
@@ -80,8 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
             database: BlockingConnectionPool(store: store, size: connections, label: "http"),
             exports: ExportStore(configuration: exports),
             registry: registry, subjects: dataMap.map(SubjectLookup.init(map:)), auditHasher: auditHasher,
-            logger: logger,
-            onEnqueue: onEnqueue)
+            previewer: previewer, logger: logger, onEnqueue: onEnqueue)
         services.insert(.init(service: application), at: 0)
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

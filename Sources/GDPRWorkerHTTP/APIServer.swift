@@ -61,11 +61,13 @@ public enum APIServer {
     public static func makeApplication(
         configuration: Configuration, database: BlockingConnectionPool, exports: ExportStore,
         registry: PrometheusCollectorRegistry, subjects: SubjectLookup? = nil, auditHasher: AuditKeyHasher? = nil,
+        previewer: ErasureJobHandler? = nil,
         logger: Logger, timeSource: TimeSource = .database, onEnqueue: @escaping @Sendable () -> Void = {}
     ) -> some ApplicationProtocol {
         let router = makeRouter(
             configuration: configuration, database: database, exports: exports, registry: registry,
-            subjects: subjects, auditHasher: auditHasher, timeSource: timeSource, onEnqueue: onEnqueue)
+            subjects: subjects, auditHasher: auditHasher, previewer: previewer, timeSource: timeSource,
+            onEnqueue: onEnqueue)
         return Application(
             router: router,
             configuration: .init(
@@ -76,7 +78,7 @@ public enum APIServer {
     static func makeRouter(
         configuration: Configuration, database: BlockingConnectionPool, exports: ExportStore,
         registry: PrometheusCollectorRegistry, subjects: SubjectLookup?, auditHasher: AuditKeyHasher?,
-        timeSource: TimeSource, onEnqueue: @escaping @Sendable () -> Void
+        previewer: ErasureJobHandler?, timeSource: TimeSource, onEnqueue: @escaping @Sendable () -> Void
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: APIErrorMiddleware(routes: routes))
@@ -137,7 +139,7 @@ public enum APIServer {
         let jobs = JobRoutes(
             database: database, statusCache: JobStatusCache(capacity: configuration.statusCacheCapacity),
             cutoff: cutoff,
-            timeSource: timeSource, onEnqueue: onEnqueue, auditHasher: auditHasher)
+            timeSource: timeSource, onEnqueue: onEnqueue, auditHasher: auditHasher, previewer: previewer)
         let keys = APIKeyCache(database: database, ttl: configuration.apiKeyCacheTTL)
         let api = router.group("/api/v2/event-data").add(middleware: APIKeyAuthenticator(keys: keys))
         jobs.register(on: api)

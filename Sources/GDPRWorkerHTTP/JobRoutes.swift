@@ -14,6 +14,8 @@ struct JobRoutes: Sendable {
     let onEnqueue: @Sendable () -> Void
     /// Hashes a key as the audit trail does, for `prove`; nil where the server has no audit secret.
     let auditHasher: AuditKeyHasher?
+    /// The erasure engine, for `preview`; nil where the server has no data map.
+    let previewer: ErasureJobHandler?
 
     static let paths: [String: [HTTPRequest.Method]] = [
         "/api/v2/event-data/create-remove-customer-job": [.post],
@@ -23,6 +25,7 @@ struct JobRoutes: Sendable {
         "/api/v2/event-data/cancel-job": [.post],
         "/api/v2/event-data/prove": [.get],
         "/api/v2/event-data/extend-legal-due": [.post],
+        "/api/v2/event-data/preview": [.get],
     ]
 
     func register(on group: RouterGroup<APIRequestContext>) {
@@ -47,6 +50,26 @@ struct JobRoutes: Sendable {
         group.post("extend-legal-due") { request, context in
             try await extend(request, context)
         }
+        group.get("preview") { request, context in
+            try await preview(request, context)
+        }
+    }
+
+    /// What a remove job for the key would touch in the tenant's data, changing nothing.
+    private func preview(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let query = try QueryParameters(request.uri)
+        let key = try CustomerKey(try query.required("customerKey", code: .invalidCustomerKey))
+        let mode = try ErasureMode(parsing: query["mode"] ?? ErasureMode.anonymise.rawValue)
+        let tenant = try tenant(of: context)
+        guard let previewer else {
+            throw APIError(
+                .serviceUnavailable, code: "preview_unavailable", message: "this server has no data map to preview with"
+            )
+        }
+        let preview = try await database.withConnection { connection in
+            try previewer.preview(key, tenant: tenant, mode: mode, on: connection.database)
+        }
+        return .json(preview)
     }
 
     /// Extends one of the tenant's unfinished jobs' legal due date by `months` (1 or 2, default 2)

@@ -80,6 +80,12 @@ struct ErasureCommandLineTests {
             "GDPR_WORKER_DATA_MAP": path, "GDPR_WORKER_ARCHIVE_DELAY": "0s", "GDPR_WORKER_AUDIT_SECRET": "cli-secret",
         ]
         #expect(try run(["prove", key], database: database, environment: environment).status == 1)
+        let previewed = try run(["preview", key, "--mode", "delete"], database: database, environment: environment)
+        #expect(previewed.status == 0, "\(previewed.standardError)")
+        #expect(previewed.standardOutput.contains(#""mode":"delete""#) && !previewed.standardOutput.contains(key))
+        #expect(
+            try run(["prove", key], database: database, environment: environment).status == 1,
+            "a preview erases nothing")
         #expect(try run(["enqueue", key], database: database, environment: environment).status == 0)
         // The shop archives its events: the sweep's watermark releases the job.
         #expect(try run(["sweep"], database: database, environment: environment).status == 0)

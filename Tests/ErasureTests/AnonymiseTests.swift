@@ -112,3 +112,26 @@ extension ErasureTests {
         }
     }
 }
+
+@Suite("Preview")
+struct PreviewTests {
+    @Test(
+        "a preview reports what the job then does, and changes nothing", arguments: TestDatabase.engines,
+        [ErasureMode.anonymise, .delete])
+    func previewMatchesTheJob(_ engine: DatabaseEngine, _ mode: ErasureMode) async throws {
+        let harness = try await ErasureHarness.make(engine, customers: 20)
+        let key = try await harness.sampleKeys(1)[0]
+        let before = try await harness.snapshotAll()
+        let preview = try await harness.withConnection { connection in
+            try harness.handler.preview(try CustomerKey(key), tenant: .default, mode: mode, on: connection.database)
+        }
+        #expect(preview.failure == nil)
+        #expect(try await harness.snapshotAll() == before, "the preview changed nothing")
+        #expect(!preview.json.contains(key), "the key is never in a preview")
+        let outcomes = try await harness.run([key], mode: mode)
+        let result = try ErasureHarness.result(outcomes[key])
+        #expect(preview.keys == result.keys)
+        #expect(preview.tables.sorted { $0.table < $1.table } == result.tables.sorted { $0.table < $1.table })
+        #expect(preview.tables.contains { $0.rows > 0 })
+    }
+}

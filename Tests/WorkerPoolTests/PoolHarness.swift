@@ -58,7 +58,7 @@ struct PoolHarness {
 
     /// Waits until `condition` holds, checking every 20 ms; fails the test after `timeout`.
     func eventually(
-        _ what: String, timeout: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation,
+        _ what: String, timeout: Duration = .seconds(180), sourceLocation: SourceLocation = #_sourceLocation,
         _ condition: () throws -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + timeout

@@ -23,6 +23,8 @@ public struct QueueMaintenance: Service {
     }
 
     public let configuration: Configuration
+    /// The most audit batches one maintenance pass seals.
+    public static let sealBatchesPerPass = 20
     private let database: BlockingConnectionPool
     private let logger: Logger
     private let timeSource: TimeSource
@@ -48,16 +50,20 @@ public struct QueueMaintenance: Service {
         }
     }
 
-    /// Seals the audit records written since the last pass, a batch at a time.
+    /// Seals the audit records written since the last pass, a batch at a time, at most
+    /// `sealBatchesPerPass` batches with a pause between them, so that on SQLite, where a seal
+    /// holds the only write lock, the workers always get their turn; a backlog is sealed over
+    /// the next passes.
     @discardableResult
     public func sealOnce() async -> Int {
         guard let auditChain else { return 0 }
         var sealed = 0
         do {
-            while true {
+            for _ in 0..<Self.sealBatchesPerPass {
                 let batch = try await database.withConnection { try auditChain.seal(on: $0) }
                 sealed += batch
                 if batch < AuditChain.defaultBatch || Task.isShuttingDownGracefully { break }
+                try await Task.sleep(for: .milliseconds(100))
             }
         } catch {
             // Another process sealing the same records wins the race; this one tries again next pass.
