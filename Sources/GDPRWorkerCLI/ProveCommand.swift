@@ -27,8 +27,7 @@ struct ProveCommand: AsyncParsableCommand {
         let tenant = try Tenant(tenant)
         let connection = try options.connectMigrated()
         defer { connection.database.close() }
-        let hasher = try AuditKeyHasher.resolve(
-            configured: ProcessInfo.processInfo.environment["GDPR_WORKER_AUDIT_SECRET"], store: connection)
+        let hasher = try AuditCommand.hasher(connection)
         let proof = try ErasureProof.find(
             keyHash: hasher.hash(customerKey, tenant: tenant), tenant: tenant, on: connection)
         print(proof.json)
@@ -81,8 +80,10 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 
+    /// The deployment's audit hasher: `GDPR_WORKER_AUDIT_SECRET`, else the secret stored in the database.
     static func hasher(_ connection: any JobStoreConnection) throws -> AuditKeyHasher {
-        try AuditKeyHasher.resolve(
-            configured: ProcessInfo.processInfo.environment["GDPR_WORKER_AUDIT_SECRET"], store: connection)
+        try AuditKeyHasher.resolve(configured: configuredSecret, store: connection)
     }
+
+    static var configuredSecret: String? { ProcessInfo.processInfo.environment["GDPR_WORKER_AUDIT_SECRET"] }
 }

@@ -35,13 +35,12 @@ struct WorkerRuntime {
         let handler = ErasureJobHandler(
             dataMap: try DataMap(contentsOf: path), configuration: .init(export: exports, dataMapVersion: version))
         try handler.prepare(on: connection.database)
-        let secret = ProcessInfo.processInfo.environment["GDPR_WORKER_AUDIT_SECRET"]
-        if secret?.isEmpty ?? true {
+        if AuditCommand.configuredSecret?.isEmpty ?? true {
             logger.notice(
                 "GDPR_WORKER_AUDIT_SECRET is not set: audit hashes use a secret generated once and stored in gdpr_settings; set your own in production"
             )
         }
-        let hasher = try AuditKeyHasher.resolve(configured: secret, store: connection)
+        let hasher = try AuditCommand.hasher(connection)
         return WorkerRuntime(store: store, handler: handler, hasher: hasher, logger: logger)
     }
 

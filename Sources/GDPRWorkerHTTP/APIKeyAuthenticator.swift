@@ -44,10 +44,6 @@ final class APIKeyCache: Sendable {
         self.capacity = capacity
     }
 
-    func tenant(for token: String) async throws -> Tenant? {
-        try await identity(for: token)?.tenant
-    }
-
     /// Who a presented key speaks for, or nil for an unknown or revoked key.
     func identity(for token: String) async throws -> APIKeyIdentity? {
         let hash = APIKey.hash(token: token)

@@ -75,16 +75,12 @@ struct JobRoutes: Sendable {
     /// Extends one of the tenant's unfinished jobs' legal due date by `months` (1 or 2, default 2)
     /// past creation plus one month, with a `reason`: `{"jid","legal_due_at","legal_due_reason"}`.
     private func extend(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        var request = request
-        _ = try await request.collectBody(upTo: context.maxUploadSize)
-        let query = try QueryParameters(request.uri)
-        let jid = try JobID(parsing: try query.required("jid", code: .invalidJobID))
+        let (query, jid, tenant) = try await jobCall(request, context)
         let reason = try query.required("reason", code: .invalidArgument)
         guard let months = Int(query["months"] ?? "2") else {
             throw InputError(.invalidArgument, "months must be 1 or 2")
         }
-        let tenant = try tenant(of: context)
-        let who = "api-key:" + (context.apiKeyID ?? "unknown")
+        let who = Self.caller(context)
         let now = timeSource.override
         let outcome = try await database.withConnection { connection in
             try connection.extendLegalDue(jid, tenant: tenant, months: months, reason: reason, by: who, now: now)
@@ -121,12 +117,8 @@ struct JobRoutes: Sendable {
     /// Withdraws one of the tenant's jobs that no worker has claimed: `{"jid","status":"cancelled",
     /// "cancelled_at"}`; 409 with the time its point of no return passed once it has started.
     private func cancel(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        var request = request
-        _ = try await request.collectBody(upTo: context.maxUploadSize)
-        let query = try QueryParameters(request.uri)
-        let jid = try JobID(parsing: try query.required("jid", code: .invalidJobID))
-        let tenant = try tenant(of: context)
-        let who = "api-key:" + (context.apiKeyID ?? "unknown")
+        let (_, jid, tenant) = try await jobCall(request, context)
+        let who = Self.caller(context)
         let now = timeSource.override
         let outcome = try await database.withConnection { connection in
             try connection.cancel(jid, tenant: tenant, by: who, now: now)
@@ -161,11 +153,7 @@ struct JobRoutes: Sendable {
 
     /// Puts one of the tenant's failed jobs back in the queue under its jid: `{"jid","status":"started"}`.
     private func retry(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        var request = request
-        _ = try await request.collectBody(upTo: context.maxUploadSize)
-        let query = try QueryParameters(request.uri)
-        let jid = try JobID(parsing: try query.required("jid", code: .invalidJobID))
-        let tenant = try tenant(of: context)
+        let (_, jid, tenant) = try await jobCall(request, context)
         let now = timeSource.override
         let outcome = try await database.withConnection { connection in
             try connection.retryFailed(jid, tenant: tenant, now: now)
@@ -228,6 +216,23 @@ struct JobRoutes: Sendable {
         let report = JobStatusReport(job: job, now: timeSource.localNow, cutoff: effectiveCutoff)
         statusCache.store(report, for: jid, tenant: tenant)
         return .json(report)
+    }
+
+    /// The query, jid and tenant of a POST on one of the tenant's jobs. Its input is in the query
+    /// string; the body is read only so that an oversized one is refused.
+    private func jobCall(
+        _ request: Request, _ context: APIRequestContext
+    ) async throws -> (QueryParameters, JobID, Tenant) {
+        var request = request
+        _ = try await request.collectBody(upTo: context.maxUploadSize)
+        let query = try QueryParameters(request.uri)
+        let jid = try JobID(parsing: try query.required("jid", code: .invalidJobID))
+        return (query, jid, try tenant(of: context))
+    }
+
+    /// Who acts on a job over HTTP, for its record: the key's id, never the key.
+    private static func caller(_ context: APIRequestContext) -> String {
+        "api-key:" + (context.apiKeyID ?? "unknown")
     }
 
     private func tenant(of context: APIRequestContext) throws -> Tenant {

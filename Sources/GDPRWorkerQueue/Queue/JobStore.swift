@@ -127,9 +127,6 @@ public protocol JobStoreConnection: AnyObject {
     /// Stores a new key's hash for a tenant, with its operator's name and password hash when given.
     func insertAPIKey(_ key: APIKey, tenant: Tenant, name: String?, passwordHash: String?) throws(DatabaseError)
 
-    /// The tenant of an unrevoked key, by the hash of the presented token.
-    func tenant(forAPIKeyHash hash: String) throws(DatabaseError) -> Tenant?
-
     /// An unrevoked key's tenant, name and operator password hash, by the hash of the presented token.
     func apiKey(forHash hash: String) throws(DatabaseError) -> APIKeyIdentity?
 

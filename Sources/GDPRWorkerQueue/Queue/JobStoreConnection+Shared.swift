@@ -120,6 +120,7 @@ extension JobStoreConnection {
             """)
     }
 
+    /// The tenant of an unrevoked key, by the hash of the presented token.
     public func tenant(forAPIKeyHash hash: String) throws(DatabaseError) -> Tenant? {
         try apiKey(forHash: hash)?.tenant
     }
