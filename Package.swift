@@ -18,6 +18,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.0.0"),
         .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.17.0"),
@@ -86,6 +87,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Notifications out of the transactional outbox: signed webhooks (Standard Webhooks) and the
+        // confirmation to the data subject by SMTP or sendmail.
+        .target(
+            name: "GDPRWorkerNotify",
+            dependencies: [
+                "GDPRWorkerQueue",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The HTTP API: Voyado-compatible job endpoints, the other seed systems' front doors
         // (Azotte, the loyalty platform, easycms), tenants, health and metrics.
         .target(
@@ -113,6 +131,7 @@ let package = Package(
             dependencies: [
                 "GDPRWorkerQueue", "GDPRWorkerErasure",
                 "GDPRWorkerHTTP",
+                "GDPRWorkerNotify",
                 "GDPRWorkerPostgres",
                 "GDPRWorkerSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -19,7 +19,7 @@ struct GDPRWorkerCommand: AsyncParsableCommand {
             RetryCommand.self, CancelCommand.self, ProveCommand.self, AuditCommand.self, ExtendCommand.self,
             PreviewCommand.self,
             CheckCommand.self,
-            SampleCommand.self, KeysCommand.self,
+            SampleCommand.self, KeysCommand.self, WebhooksCommand.self,
         ]
     )
 

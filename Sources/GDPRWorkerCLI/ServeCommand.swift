@@ -24,6 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @OptionGroup var worker: WorkerOptions
     @OptionGroup var doors: FrontDoorOptions
+    @OptionGroup var notify: NotifyOptions
 
     @Option(help: ArgumentHelp("The address to listen on.", valueName: "host"))
     var host = APIServer.Configuration.defaultHost
@@ -85,6 +86,9 @@ struct ServeCommand: AsyncParsableCommand {
             registry: registry, subjects: dataMap.map(SubjectLookup.init(map:)), auditHasher: auditHasher,
             previewer: previewer, logger: logger, onEnqueue: onEnqueue)
         services.insert(.init(service: application), at: 0)
+        if let dispatcher = try notify.makeDispatcher(store: store, hasher: auditHasher, logger: logger) {
+            services.append(.init(service: dispatcher))
+        }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -18,6 +18,7 @@ struct WorkCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @OptionGroup var worker: WorkerOptions
+    @OptionGroup var notify: NotifyOptions
 
     @Flag(help: "Process every job eligible now, then exit.")
     var drain = false
@@ -33,13 +34,17 @@ struct WorkCommand: AsyncParsableCommand {
         let maintenance = runtime.makeMaintenance()
         // A drain must not stop at jobs a dead process still holds: rescue them first.
         if drain { await maintenance.rescueOnce() }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            // A pool that drained the queue ends the process; otherwise it only returns on shutdown.
+            .init(service: pool, successTerminationBehavior: drain ? .gracefullyShutdownGroup : .cancelGroup),
+            .init(service: maintenance),
+        ]
+        if let dispatcher = try notify.makeDispatcher(store: runtime.store, hasher: runtime.hasher, logger: logger) {
+            services.append(.init(service: dispatcher))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    // A pool that drained the queue ends the process; otherwise it only returns on shutdown.
-                    .init(service: pool, successTerminationBehavior: drain ? .gracefullyShutdownGroup : .cancelGroup),
-                    .init(service: maintenance),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

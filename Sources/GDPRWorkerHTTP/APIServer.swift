@@ -48,7 +48,7 @@ public enum APIServer {
 
     /// The routes and the methods they accept, exactly as `schema/openapi.yaml` documents them.
     public static var routes: [String: [HTTPRequest.Method]] {
-        JobRoutes.paths.merging(AzotteRoutes.paths) { $1 }.merging(LoyaltyRoutes.paths) { $1 }
+        JobRoutes.paths.merging(WebhookRoutes.paths) { $1 }.merging(AzotteRoutes.paths) { $1 }.merging(LoyaltyRoutes.paths) { $1 }
             .merging(EasyCMSRoutes.paths) { $1 }
             .merging([
                 ExportRoutes.path: [.get],
@@ -144,6 +144,7 @@ public enum APIServer {
         let api = router.group("/api/v2/event-data").add(middleware: APIKeyAuthenticator(keys: keys))
         jobs.register(on: api)
         ExportRoutes(database: database, exports: exports).register(on: api)
+        WebhookRoutes(database: database).register(on: api)
 
         // The other seed systems' front doors: each authenticates and answers in its own shapes,
         // and erases through the same queue.

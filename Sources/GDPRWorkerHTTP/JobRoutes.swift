@@ -60,7 +60,7 @@ struct JobRoutes: Sendable {
         let query = try QueryParameters(request.uri)
         let key = try CustomerKey(try query.required("customerKey", code: .invalidCustomerKey))
         let mode = try ErasureMode(parsing: query["mode"] ?? ErasureMode.anonymise.rawValue)
-        let tenant = try tenant(of: context)
+        let tenant = try context.requireTenant()
         guard let previewer else {
             throw APIError(
                 .serviceUnavailable, code: "preview_unavailable", message: "this server has no data map to preview with"
@@ -80,7 +80,7 @@ struct JobRoutes: Sendable {
         guard let months = Int(query["months"] ?? "2") else {
             throw InputError(.invalidArgument, "months must be 1 or 2")
         }
-        let who = Self.caller(context)
+        let who = context.caller
         let now = timeSource.override
         let outcome = try await database.withConnection { connection in
             try connection.extendLegalDue(jid, tenant: tenant, months: months, reason: reason, by: who, now: now)
@@ -103,7 +103,7 @@ struct JobRoutes: Sendable {
     private func prove(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let query = try QueryParameters(request.uri)
         let key = try CustomerKey(try query.required("customerKey", code: .invalidCustomerKey))
-        let tenant = try tenant(of: context)
+        let tenant = try context.requireTenant()
         guard let auditHasher else {
             throw APIError(
                 .serviceUnavailable, code: "audit_unavailable", message: "this server has no audit secret to prove with"
@@ -118,7 +118,7 @@ struct JobRoutes: Sendable {
     /// "cancelled_at"}`; 409 with the time its point of no return passed once it has started.
     private func cancel(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let (_, jid, tenant) = try await jobCall(request, context)
-        let who = Self.caller(context)
+        let who = context.caller
         let now = timeSource.override
         let outcome = try await database.withConnection { connection in
             try connection.cancel(jid, tenant: tenant, by: who, now: now)
@@ -179,10 +179,14 @@ struct JobRoutes: Sendable {
         let query = try QueryParameters(request.uri)
         let key = try CustomerKey(try query.required("customerKey", code: .invalidCustomerKey))
         let mode = try ErasureMode(parsing: query["mode"] ?? ErasureMode.anonymise.rawValue)
-        let tenant = try tenant(of: context)
+        let tenant = try context.requireTenant()
+        var enqueue = EnqueueRequest(customerKey: key, tenant: tenant, kind: kind, mode: mode, deduplicate: true)
+        if let confirmTo = query["confirmTo"] {
+            enqueue.sealedContact = try sealContact(confirmTo, kind: kind, tenant: tenant)
+        }
+        let stored = enqueue
         let enqueued = try await database.withConnection { connection in
-            try connection.enqueue(
-                EnqueueRequest(customerKey: key, tenant: tenant, kind: kind, mode: mode, deduplicate: true))
+            try connection.enqueue(stored)
         }
         if !enqueued.deduplicated { onEnqueue() }
         context.logger.info(
@@ -193,11 +197,25 @@ struct JobRoutes: Sendable {
         return .json(CreatedJob(jid: enqueued.jid.description, status: JobStatus.started.rawValue))
     }
 
+    /// The sealed form of a confirmation address given with a remove job.
+    private func sealContact(_ address: String, kind: JobKind, tenant: Tenant) throws -> String {
+        let contact = try ContactAddress(address)
+        guard kind == .remove else {
+            throw InputError(.invalidContact, "confirmTo is for remove jobs; an export's result is collected, not mailed")
+        }
+        guard let auditHasher else {
+            throw APIError(
+                .serviceUnavailable, code: "confirmation_unavailable",
+                message: "this server has no secret to seal a confirmation address with")
+        }
+        return try ContactSealer(hasher: auditHasher).seal(contact, tenant: tenant)
+    }
+
     /// The status of one of the tenant's jobs; another tenant's job is not found, not forbidden.
     private func status(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let query = try QueryParameters(request.uri)
         let jid = try JobID(parsing: try query.required("jid", code: .invalidJobID))
-        let tenant = try tenant(of: context)
+        let tenant = try context.requireTenant()
         if let cached = statusCache.report(for: jid, tenant: tenant) { return .json(cached) }
         let cutoff = self.cutoff
         let found = try await database.withConnection { connection -> (Job, Date?)? in
@@ -227,18 +245,9 @@ struct JobRoutes: Sendable {
         _ = try await request.collectBody(upTo: context.maxUploadSize)
         let query = try QueryParameters(request.uri)
         let jid = try JobID(parsing: try query.required("jid", code: .invalidJobID))
-        return (query, jid, try tenant(of: context))
+        return (query, jid, try context.requireTenant())
     }
 
-    /// Who acts on a job over HTTP, for its record: the key's id, never the key.
-    private static func caller(_ context: APIRequestContext) -> String {
-        "api-key:" + (context.apiKeyID ?? "unknown")
-    }
-
-    private func tenant(of context: APIRequestContext) throws -> Tenant {
-        guard let tenant = context.tenant else { throw APIError.unauthorized("the Api-Key header is missing") }
-        return tenant
-    }
 
     private struct CreatedJob: Encodable {
         let jid: String

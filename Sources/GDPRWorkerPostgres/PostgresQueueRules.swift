@@ -10,6 +10,12 @@ struct PostgresQueueRules: QueueRules {
         "coalesce(\(now)::timestamptz, now())"
     }
 
+    func clock(_ now: Date?, plus interval: Duration) -> SQLQuery {
+        "(\(clock(now)) + make_interval(secs => \(interval.seconds)::float8))"
+    }
+
+    var skipLocked: String { "FOR UPDATE SKIP LOCKED" }
+
     /// A job a worker holds: claimed, its lease not expired. (Every live job's `state` is
     /// 'pending'; a claim changes no indexed column, so that it is an in-place update.)
     func held(now: Date?) -> SQLQuery {

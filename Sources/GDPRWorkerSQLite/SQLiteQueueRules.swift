@@ -10,6 +10,13 @@ struct SQLiteQueueRules: QueueRules {
         "\(now ?? Date())"
     }
 
+    func clock(_ now: Date?, plus interval: Duration) -> SQLQuery {
+        "\((now ?? Date()).addingTimeInterval(interval.seconds))"
+    }
+
+    /// `BEGIN IMMEDIATE` holds the only write lock: no other writer can pick the same rows.
+    var skipLocked: String { "" }
+
     /// `BEGIN IMMEDIATE` already holds the database's only write lock.
     func serialiseEnqueue(of request: EnqueueRequest) -> SQLQuery? {
         nil

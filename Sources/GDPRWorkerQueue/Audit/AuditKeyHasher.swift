@@ -40,6 +40,17 @@ public struct AuditKeyHasher: Sendable {
         return Hex.encode(mac.finalize())
     }
 
+    /// A key of its own for another use of the same secret (HKDF-Expand's single block: HMAC of
+    /// the purpose under the secret), so that one configured secret serves every purpose and no
+    /// purpose's key reveals another's.
+    public func derivedKey(purpose: String) -> SymmetricKey {
+        var mac = keyed
+        mac.update(data: Array("derive\u{0}".utf8))
+        mac.update(data: Array(purpose.utf8))
+        mac.update(data: [0x01])
+        return SymmetricKey(data: Array(mac.finalize()))
+    }
+
     /// A fresh random secret, as hex, for deployments that do not configure one.
     public static func generateSecret() -> String {
         SymmetricKey(size: .bits256).withUnsafeBytes { Hex.encode($0) }

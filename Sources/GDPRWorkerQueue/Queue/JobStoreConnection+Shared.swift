@@ -4,24 +4,31 @@ import Foundation
 /// supplies its `QueueRules`, and keeps only the statements its engine spells differently.
 extension JobStoreConnection {
     public func enqueue(_ request: EnqueueRequest) throws(DatabaseError) -> EnqueueResult {
-        guard request.deduplicate else {
+        guard request.deduplicate || request.sealedContact != nil else {
             return EnqueueResult(
                 jid: try database.firstRow(request.insertQuery).required("jid").jobID(), deduplicated: false)
         }
         do {
             return try database.transaction {
-                if let serialise = rules.serialiseEnqueue(of: request) { try database.run(serialise) }
-                if let existing = try database.firstRow(
-                    """
-                    SELECT jid FROM gdpr_jobs
-                     WHERE \(request.sameRequest) AND state = 'pending' AND NOT \(rules.held(now: nil))
-                     ORDER BY created_at LIMIT 1
-                    """)
-                {
-                    return EnqueueResult(jid: try existing.jobID(), deduplicated: true)
+                var result: EnqueueResult?
+                if request.deduplicate {
+                    if let serialise = rules.serialiseEnqueue(of: request) { try database.run(serialise) }
+                    if let existing = try database.firstRow(
+                        """
+                        SELECT jid FROM gdpr_jobs
+                         WHERE \(request.sameRequest) AND state = 'pending' AND NOT \(rules.held(now: nil))
+                         ORDER BY created_at LIMIT 1
+                        """)
+                    {
+                        result = EnqueueResult(jid: try existing.jobID(), deduplicated: true)
+                    }
                 }
-                return EnqueueResult(
-                    jid: try database.firstRow(request.insertQuery).required("jid").jobID(), deduplicated: false)
+                let enqueued =
+                    try result
+                    ?? EnqueueResult(
+                        jid: try database.firstRow(request.insertQuery).required("jid").jobID(), deduplicated: false)
+                if let confirmation = request.confirmationQuery(for: enqueued.jid) { try database.run(confirmation) }
+                return enqueued
             }
         } catch let error as DatabaseError {
             throw error

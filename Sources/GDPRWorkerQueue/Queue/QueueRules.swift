@@ -13,6 +13,13 @@ public protocol QueueRules: Sendable {
     /// A statement run first in a deduplicating enqueue's transaction, so that two requests for
     /// the same key cannot both insert; nil when the transaction already excludes other writers.
     func serialiseEnqueue(of request: EnqueueRequest) -> SQLQuery?
+
+    /// `clock(now)` moved on by `interval`.
+    func clock(_ now: Date?, plus interval: Duration) -> SQLQuery
+
+    /// Appended to a subquery that picks rows to update, so that concurrent pickers take
+    /// different rows instead of waiting on each other; empty where writers are serialised anyway.
+    var skipLocked: String { get }
 }
 
 extension QueueRules {

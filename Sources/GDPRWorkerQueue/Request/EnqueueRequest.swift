@@ -8,11 +8,15 @@ public struct EnqueueRequest: Sendable {
     public var deduplicate: Bool
     /// Whether a remove job waits for the archive cutoff (the default); false runs it at once.
     public var waitsForArchive: Bool
+    /// The data subject's address for a confirmation once the job is done, sealed by
+    /// `ContactSealer`; kept in `gdpr_confirmations` only until it is sent.
+    public var sealedContact: String?
 
     public init(
         customerKey: CustomerKey, tenant: Tenant = .default, kind: JobKind = .remove, mode: ErasureMode = .anonymise,
-        maxAttempts: Int? = nil, deduplicate: Bool = false, waitsForArchive: Bool = true
+        maxAttempts: Int? = nil, deduplicate: Bool = false, waitsForArchive: Bool = true, sealedContact: String? = nil
     ) {
+        self.sealedContact = sealedContact
         self.waitsForArchive = waitsForArchive
         self.tenant = tenant
         self.kind = kind
@@ -38,6 +42,15 @@ extension EnqueueRequest {
         if !waitsForArchive { query.append(", \(false)") }
         query.append(sql: ") RETURNING jid")
         return query
+    }
+
+    /// Keeps the sealed confirmation address for the job, unless the job already has one.
+    public func confirmationQuery(for jid: JobID) -> SQLQuery? {
+        guard let sealedContact else { return nil }
+        return """
+            INSERT INTO gdpr_confirmations (jid, tenant, sealed_contact) VALUES (\(jid.description), \(tenant.name), \(sealedContact))
+            ON CONFLICT (jid) DO NOTHING
+            """
     }
 
     /// The condition a deduplicated request matches: a live job of the same tenant, kind, mode and key.
