@@ -18,7 +18,7 @@ public enum StoreConformance {
         MigrationConformance.checks + EnqueueConformance.checks + EnqueueConformance.cancelChecks
         + QueueConformance.checks
         + ArchiveCutoffConformance.checks + APIKeyConformance.checks + ValueConformance.checks
-        + AuditChainConformance.checks
+        + AuditChainConformance.checks + OutboxConformance.checks
 
     /// Runs one check on a fresh database of `engine`, or skips it where the engine cannot be
     /// tested on this machine (and fails it instead under `CI=true`).

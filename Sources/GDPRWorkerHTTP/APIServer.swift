@@ -149,7 +149,8 @@ public enum APIServer {
         // The other seed systems' front doors: each authenticates and answers in its own shapes,
         // and erases through the same queue.
         let erasure = SynchronousErasure(
-            database: database, configuration: configuration.frontDoors, onEnqueue: onEnqueue)
+            database: database, configuration: configuration.frontDoors, onEnqueue: onEnqueue,
+            sealer: auditHasher.map(ContactSealer.init(hasher:)))
         AzotteRoutes(keys: keys, subjects: subjects, erasure: erasure).register(on: router)
         LoyaltyRoutes(keys: keys, subjects: subjects, erasure: erasure).register(on: router)
         EasyCMSRoutes(

@@ -17,12 +17,19 @@ struct SynchronousErasure: Sendable {
     let configuration: FrontDoorConfiguration
     /// Wakes this process's idle workers after a new job is stored.
     let onEnqueue: @Sendable () -> Void
+    /// Seals a confirmation address; nil where the server has no audit secret, and none is sent.
+    let sealer: ContactSealer?
 
-    func erase(_ key: CustomerKey, tenant: Tenant, mode: ErasureMode) async throws -> Outcome {
-        let request = EnqueueRequest(
+    /// `confirmTo`: where the data subject's confirmation goes once the job is done.
+    func erase(_ key: CustomerKey, tenant: Tenant, mode: ErasureMode, confirmTo: ContactAddress? = nil) async throws
+        -> Outcome
+    {
+        var request = EnqueueRequest(
             customerKey: key, tenant: tenant, kind: .remove, mode: mode, deduplicate: true,
             waitsForArchive: configuration.waitsForArchive)
-        let enqueued = try await database.withConnection { try $0.enqueue(request) }
+        if let confirmTo, let sealer { request.sealedContact = try sealer.seal(confirmTo, tenant: tenant) }
+        let stored = request
+        let enqueued = try await database.withConnection { try $0.enqueue(stored) }
         if !enqueued.deduplicated { onEnqueue() }
         let deadline = ContinuousClock.now + configuration.answerTimeout
         while true {
