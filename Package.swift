@@ -223,6 +223,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "NotifyTests",
+            dependencies: [
+                "GDPRWorkerCLI", "GDPRWorkerNotify", "GDPRWorkerQueue", "GDPRWorkerSQLite", "GDPRWorkerPostgres",
+                "GDPRWorkerTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CommandLineTests",
             dependencies: ["GDPRWorkerCLI", "GDPRWorkerPostgres", "GDPRWorkerSQLite", "GDPRWorkerTestSupport"],
             swiftSettings: swiftSettings

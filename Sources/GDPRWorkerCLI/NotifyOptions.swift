@@ -30,6 +30,13 @@ struct NotifyOptions: ParsableArguments {
         help: ArgumentHelp("How often the outbox is looked at when nothing was due.", valueName: "duration"))
     var outboxPollInterval: String = OutboxDispatcher.Configuration.defaultPollInterval.humanReadable
 
+    @Option(
+        name: .customLong("outbox-lease"),
+        help: ArgumentHelp(
+            "How long a claimed event is this process's; a process killed mid-delivery delays its events this long.",
+            valueName: "duration"))
+    var outboxLease: String = OutboxDispatcher.Configuration.defaultLease.humanReadable
+
     @Flag(name: .customLong("no-outbox"), help: "Deliver no webhooks or confirmations from this process.")
     var noOutbox = false
 
@@ -54,6 +61,8 @@ struct NotifyOptions: ParsableArguments {
         }
         var configuration = OutboxDispatcher.Configuration()
         configuration.pollInterval = try Duration(parsing: outboxPollInterval)
+        configuration.lease = try Duration(parsing: outboxLease)
+        guard configuration.lease >= .seconds(1) else { throw InputError(.invalidArgument, "--outbox-lease must be at least 1s") }
         return OutboxDispatcher(
             database: BlockingConnectionPool(store: store, size: 2, label: "outbox"), configuration: configuration,
             sealer: ContactSealer(hasher: hasher), mail: mail, logger: logger)

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import GDPRWorkerQueue
 import Logging
@@ -17,7 +16,6 @@ import ServiceLifecycle
 public final class OutboxDispatcher: Service, Sendable {
     public let configuration: Configuration
     private let database: BlockingConnectionPool
-    private let client: HTTPClient
     private let sealer: ContactSealer?
     private let mail: MailTransport?
     private let logger: Logger
@@ -35,11 +33,6 @@ public final class OutboxDispatcher: Service, Sendable {
         self.mail = mail
         self.logger = logger
         self.timeSource = timeSource
-        client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(
-                redirectConfiguration: .disallow,
-                timeout: .init(connect: .seconds(5), read: .milliseconds(Int64(configuration.requestTimeout.seconds * 1000)))))
     }
 
     public func run() async throws {
@@ -57,7 +50,6 @@ public final class OutboxDispatcher: Service, Sendable {
         // A drain or a SIGTERM often comes just after the last jobs finished: send their events
         // now rather than leave them to the next process that runs.
         if !Task.isCancelled { await dispatchOnce() }
-        try? await client.shutdown()
     }
 
     /// One claim and its deliveries; returns how many events it tried. Also used by tests.
@@ -88,7 +80,7 @@ public final class OutboxDispatcher: Service, Sendable {
         let attempt: DeliveryAttempt
         switch delivery.channel {
         case .webhook:
-            attempt = await WebhookSender(client: client, timeout: configuration.requestTimeout).send(delivery)
+            attempt = await WebhookSender(timeout: configuration.requestTimeout).send(delivery)
         case .email:
             attempt = await sendConfirmation(delivery)
         }

@@ -7,8 +7,14 @@ import NIOHTTP1
 /// POSTs one outbox event to its endpoint with the Standard Webhooks headers. Redirects are not
 /// followed, so that a receiver cannot point a signed event somewhere else; any 2xx delivers.
 struct WebhookSender: Sendable {
-    let client: HTTPClient
     let timeout: Duration
+
+    /// One client for the process, as `HTTPClient.shared` is, but refusing redirects. A static is
+    /// never deinitialised, so it needs no shutdown.
+    static let client = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5))))
 
     func send(_ delivery: OutboxDelivery) async -> DeliveryAttempt {
         let clock = ContinuousClock()
@@ -33,7 +39,7 @@ struct WebhookSender: Sendable {
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             let milliseconds = Int64(timeout.seconds * 1000)
-            let response = try await client.execute(request, timeout: .milliseconds(milliseconds))
+            let response = try await Self.client.execute(request, timeout: .milliseconds(milliseconds))
             // The body is read and dropped: a receiver's answer is not stored.
             _ = try? await response.body.collect(upTo: 64 * 1024)
             let status = Int(response.status.code)
