@@ -46,7 +46,7 @@ struct APITestHarness {
         return APIServer.makeApplication(
             configuration: .init(archiveDelay: archiveDelay, apiKeyCacheTTL: .zero),
             database: BlockingConnectionPool(store: store, size: 2, failFastWindow: .zero), exports: exports,
-            registry: PrometheusCollectorRegistry(),
+            registry: PrometheusCollectorRegistry(), auditHasher: AuditKeyHasher(secret: Data("http-tests".utf8)),
             logger: logger)
     }
 

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// A tenant's webhook endpoint: where the tenant's job events are POSTed, signed with its secret.
-public struct WebhookEndpoint: Sendable, Hashable, Codable {
+public struct WebhookEndpoint: Sendable, Hashable, Encodable {
     public var id: String
     public var tenant: String
     public var url: String
@@ -24,6 +24,17 @@ public struct WebhookEndpoint: Sendable, Hashable, Codable {
         case id, tenant, url, secret
         case createdAt = "created_at"
         case createdBy = "created_by"
+    }
+
+    /// Times in the API's one format; the secret only when it is being shown.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(tenant, forKey: .tenant)
+        try container.encode(url, forKey: .url)
+        try container.encodeIfPresent(secret, forKey: .secret)
+        try container.encode(Timestamp.format(createdAt), forKey: .createdAt)
+        try container.encode(createdBy, forKey: .createdBy)
     }
 
     /// A new endpoint id, `wh_` and 16 random bytes as hex.
