@@ -75,7 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
             previewer = runtime.handler
             auditHasher = runtime.hasher
             onEnqueue = { pool.wake() }
-            services += [.init(service: pool), .init(service: runtime.makeMaintenance())]
+            services += [
+                .init(service: pool), .init(service: runtime.makeMaintenance()), .init(service: runtime.makePreviews()),
+            ]
         }
         let application = APIServer.makeApplication(
             configuration: .init(

@@ -39,6 +39,7 @@ struct WorkCommand: AsyncParsableCommand {
             .init(service: pool, successTerminationBehavior: drain ? .gracefullyShutdownGroup : .cancelGroup),
             .init(service: maintenance),
         ]
+        if !drain { services.append(.init(service: runtime.makePreviews())) }
         if let dispatcher = try notify.makeDispatcher(store: runtime.store, hasher: runtime.hasher, logger: logger) {
             services.append(.init(service: dispatcher))
         }

@@ -48,6 +48,12 @@ struct WorkerRuntime {
         WorkerPool(store: store, handler: handler, hasher: hasher, configuration: configuration, logger: logger)
     }
 
+    /// Previews of the jobs waiting for the archive cutoff, shown in their status.
+    func makePreviews() -> WaitingJobPreviews {
+        WaitingJobPreviews(
+            database: BlockingConnectionPool(store: store, size: 1, label: "previews"), handler: handler, logger: logger)
+    }
+
     func makeMaintenance() -> QueueMaintenance {
         QueueMaintenance(
             database: BlockingConnectionPool(store: store, size: 1, label: "maintenance"), logger: logger,

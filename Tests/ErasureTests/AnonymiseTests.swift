@@ -2,6 +2,7 @@ import Foundation
 import GDPRWorkerErasure
 import GDPRWorkerQueue
 import GDPRWorkerTestSupport
+import Logging
 import Testing
 
 extension ErasureTests {
@@ -133,5 +134,39 @@ struct PreviewTests {
         #expect(preview.keys == result.keys)
         #expect(preview.tables.sorted { $0.table < $1.table } == result.tables.sorted { $0.table < $1.table })
         #expect(preview.tables.contains { $0.rows > 0 })
+    }
+
+    @Test("a waiting job is previewed once, and its status shows what it will do", arguments: TestDatabase.engines)
+    func waitingJobPreview(_ engine: DatabaseEngine) async throws {
+        let harness = try await ErasureHarness.make(engine, customers: 20)
+        let keys = try await harness.sampleKeys(2)
+        let jids = try await harness.withConnection { connection in
+            try keys.map { try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey($0))).jid }
+        }
+        let before = try await harness.snapshotAll()
+        var logger = Logger(label: "test.previews")
+        logger.logLevel = .critical
+        let previews = WaitingJobPreviews(
+            database: BlockingConnectionPool(store: harness.database.store, size: 1), handler: harness.handler,
+            configuration: .init(batch: 100), logger: logger)
+        let waiting = try await harness.withConnection { try $0.jobsAwaitingPreview(limit: 100).count }
+        #expect(waiting >= 2)
+        #expect(await previews.previewOnce() == waiting)
+        #expect(await previews.previewOnce() == 0, "previewed once")
+        #expect(try await harness.snapshotAll() == before, "the previews changed nothing")
+        let (job, now) = try await harness.withConnection { connection in
+            (try #require(try connection.job(jids[0], tenant: nil)), try connection.now())
+        }
+        let report = JobStatusReport(job: job, now: now, cutoff: ArchiveCutoff(delay: .seconds(5 * 86_400)))
+        #expect(report.phase == .waitingForArchive)
+        let preview = try #require(report.preview)
+        #expect(preview.previewedAt != nil)
+        #expect(!report.json.contains(keys[0]), "the key is never in a status")
+        #expect(report.json.contains("\"preview\":{"))
+        let direct = try await harness.withConnection { connection in
+            try harness.handler.preview(try CustomerKey(keys[0]), tenant: .default, mode: .anonymise, on: connection.database)
+        }
+        #expect(preview.keys == direct.keys)
+        #expect(preview.tables == direct.tables)
     }
 }

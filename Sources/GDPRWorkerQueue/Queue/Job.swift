@@ -26,6 +26,8 @@ public struct Job: Sendable {
     public var cancelledBy: String?
     /// Why the legal due date was extended, when it was (the latest reason).
     public var legalDueReason: String?
+    /// What a waiting remove job will do, once queue maintenance has previewed it.
+    public var preview: JobPreview?
 
     public init(
         jid: JobID, tenant: Tenant, kind: JobKind, mode: ErasureMode, state: JobState, attempts: Int, maxAttempts: Int,
@@ -72,6 +74,7 @@ extension Job {
         waitsForArchive = row.isNull("waits_for_archive") ? true : try row.bool("waits_for_archive")
         cancelledBy = row.optionalString("cancelled_by")
         legalDueReason = row.optionalString("legal_due_reason")
+        preview = JobPreview(row: row)
         if let keys = row.optionalInt("keys") {
             result = JobResult(keys: keys, tables: try JobResult.tableCounts(json: row.optionalString("tables")))
         } else {

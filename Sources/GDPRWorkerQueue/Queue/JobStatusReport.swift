@@ -31,6 +31,8 @@ public struct JobStatusReport: Sendable, Encodable {
     public var cancelledBy: String?
     /// Why `legal_due_at` was extended past creation plus one month.
     public var legalDueReason: String?
+    /// What the job will do, while it waits: a preview made by queue maintenance.
+    public var preview: JobPreview?
 
     /// The contract's answer for an unknown jid: `{"jid":J,"status":"not_found"}`.
     public static func notFound(_ jid: String) -> JobStatusReport {
@@ -77,6 +79,7 @@ public struct JobStatusReport: Sendable, Encodable {
             } else {
                 phase = .queued
             }
+            preview = job.preview
         }
         if let result = job.result {
             keys = result.keys
@@ -100,6 +103,7 @@ public struct JobStatusReport: Sendable, Encodable {
         case erasedSoFar = "erased_so_far"
         case cancelledBy = "cancelled_by"
         case legalDueReason = "legal_due_reason"
+        case preview
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -129,6 +133,7 @@ public struct JobStatusReport: Sendable, Encodable {
         try container.encodeIfPresent(erasedSoFar, forKey: .erasedSoFar)
         try container.encodeIfPresent(cancelledBy, forKey: .cancelledBy)
         try container.encodeIfPresent(legalDueReason, forKey: .legalDueReason)
+        try container.encodeIfPresent(preview, forKey: .preview)
     }
 
     /// The report as one line of JSON with sorted keys, so the same status always prints the same bytes.

@@ -44,7 +44,7 @@ extension JobStoreConnection {
             let row = try database.firstRow(
                 """
                 SELECT jid, tenant, kind, mode, state, attempts, max_attempts, created_at, legal_due_at, run_at, started_at, finished_at,
-                       last_error, keys, tables, waits_for_archive, cancelled_by, legal_due_reason
+                       last_error, keys, tables, waits_for_archive, cancelled_by, legal_due_reason, preview, previewed_at
                   FROM gdpr_job_status WHERE jid = \(jid.description) AND tenant = coalesce(\(tenant?.name), tenant)
                  LIMIT 1
                 """)
