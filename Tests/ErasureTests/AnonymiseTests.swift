@@ -5,7 +5,7 @@ import GDPRWorkerTestSupport
 import Logging
 import Testing
 
-extension ErasureTests {
+extension ErasureWorkloadTests {
     @Suite("Anonymise")
     struct AnonymiseTests {
         @Test(

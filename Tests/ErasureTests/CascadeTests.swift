@@ -6,7 +6,7 @@ import GDPRWorkerSQLite
 import GDPRWorkerTestSupport
 import Testing
 
-extension ErasureTests {
+extension ErasureWorkloadTests {
     @Suite("Linked-key cascade")
     struct CascadeTests {
         /// Adds a visit under a key, as the shop's tracking would.

@@ -7,7 +7,7 @@ import GDPRWorkerTestSupport
 import Logging
 import Testing
 
-extension ErasureTests {
+extension ErasureWorkloadTests {
     /// Large customers with tiny limits, so chunked statements and checkpoints run in a small test.
     @Suite("Chunks and checkpoints")
     struct ChunkingTests {

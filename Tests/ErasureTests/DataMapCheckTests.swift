@@ -6,7 +6,7 @@ import GDPRWorkerSQLite
 import GDPRWorkerTestSupport
 import Testing
 
-extension ErasureTests {
+extension ErasureWorkloadTests {
     /// `check` against the sample shop, with one kind of mistake at a time.
     @Suite("Data map check")
     struct DataMapCheckTests {

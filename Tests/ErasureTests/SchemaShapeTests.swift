@@ -6,7 +6,7 @@ import GDPRWorkerSQLite
 import GDPRWorkerTestSupport
 import Testing
 
-extension ErasureTests {
+extension ErasureWorkloadTests {
     /// Shapes of schemas nobody here designed, on top of the sample shop: keys of any type, tables
     /// outside the map that point at mapped rows, missing indexes.
     @Suite("Schema shapes")
