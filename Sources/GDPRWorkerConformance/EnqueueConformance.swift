@@ -157,6 +157,31 @@ struct EnqueueConformance {
             #expect(try connection.job(jid, tenant: acme)?.tenant == acme)
             #expect(try connection.job(jid, tenant: .default) == nil)
             #expect(try connection.job(jid, tenant: nil) != nil)
+
+            // Many at once, as the status endpoint reads them under a storm of polls: live, done,
+            // cancelled and unknown jids in one statement.
+            let live = try (0..<40).map {
+                try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("many-\($0)"), tenant: acme)).jid
+            }
+            let claimed = try #require(
+                try connection.claim(
+                    ClaimRequest(worker: "w", limit: 1, lease: .seconds(60), cutoff: .init(delay: .zero), now: nil)
+                ).first)
+            try connection.database.transaction {
+                _ = try connection.complete(
+                    [JobCompletion(job: claimed, keyHash: "h", result: JobResult(keys: 1, tables: []), startedAt: Date())],
+                    worker: "w", now: nil)
+            }
+            _ = try connection.cancel(live[39], tenant: acme, by: "test", now: nil)
+            let unknown = JobID()
+            let found = try connection.jobs(live + [jid, unknown])
+            #expect(found.count == 41)
+            #expect(found[unknown] == nil)
+            #expect(found[claimed.jid]?.state == .done)
+            #expect(found[live[39]]?.state == .cancelled)
+            #expect(found[live[1]]?.state == .pending)
+            #expect(found.values.allSatisfy { $0.tenant == acme })
+            #expect(try connection.jobs([]).isEmpty)
         }
     }
 

@@ -138,6 +138,11 @@ public enum APIServer {
 
         let jobs = JobRoutes(
             database: database, statusCache: JobStatusCache(capacity: configuration.statusCacheCapacity),
+            statusReader: JobStatusBatcher(
+                database: BlockingConnectionPool(
+                    store: database.store, size: JobStatusBatcher.connections, label: "status",
+                    prepare: { connection throws(DatabaseError) in try connection.database.reusePlans() }),
+                requiresWatermark: cutoff.requiresWatermark),
             cutoff: cutoff,
             timeSource: timeSource, onEnqueue: onEnqueue, auditHasher: auditHasher, previewer: previewer)
         let keys = APIKeyCache(database: database, ttl: configuration.apiKeyCacheTTL)

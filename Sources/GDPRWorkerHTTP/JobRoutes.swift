@@ -8,6 +8,8 @@ import Logging
 struct JobRoutes: Sendable {
     let database: BlockingConnectionPool
     let statusCache: JobStatusCache
+    /// Live jobs' statuses, read in batches under a storm of polls.
+    let statusReader: JobStatusBatcher
     let cutoff: ArchiveCutoff
     let timeSource: TimeSource
     /// Called after a new job is stored, to wake this process's idle workers.
@@ -217,16 +219,8 @@ struct JobRoutes: Sendable {
         let jid = try JobID(parsing: try query.required("jid", code: .invalidJobID))
         let tenant = try context.requireTenant()
         if let cached = statusCache.report(for: jid, tenant: tenant) { return .json(cached) }
-        let cutoff = self.cutoff
-        let found = try await database.withConnection { connection -> (Job, Date?)? in
-            guard let job = try connection.job(jid, tenant: tenant) else { return nil }
-            let needsWatermark = cutoff.requiresWatermark && job.state == .pending && job.kind == .remove
-            return (
-                job,
-                needsWatermark ? try connection.setting(ArchiveCutoff.watermarkSetting).flatMap(Timestamp.parse) : nil
-            )
-        }
-        guard let (job, watermark) = found else {
+        // Another tenant's job is not found, not forbidden.
+        guard let (job, watermark) = try await statusReader.job(jid), job.tenant == tenant else {
             return .json(JobStatusReport.notFound(jid.description), status: .notFound)
         }
         var effectiveCutoff = cutoff

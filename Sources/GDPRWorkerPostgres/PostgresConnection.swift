@@ -128,6 +128,13 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
         if let result = PQexec(handle, "ROLLBACK") { PQclear(result) }
     }
 
+    /// PostgreSQL plans a prepared statement again for each execution while a custom plan looks
+    /// cheaper; for the status view that planning costs several times the query (0.6-1.4 ms
+    /// against 0.1-0.2 ms). A generic plan is planned once per connection.
+    public func reusePlans() throws(DatabaseError) {
+        try executeScript("SET plan_cache_mode = force_generic_plan")
+    }
+
     public func interrupt() {
         _ = cancelRunningStatement()
     }

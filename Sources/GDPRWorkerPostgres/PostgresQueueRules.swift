@@ -16,6 +16,10 @@ struct PostgresQueueRules: QueueRules {
 
     var skipLocked: String { "FOR UPDATE SKIP LOCKED" }
 
+    func jid(in jids: [JobID]) -> SQLQuery {
+        "jid = ANY(\(jids.map(\.description))::uuid[])"
+    }
+
     /// A job a worker holds: claimed, its lease not expired. (Every live job's `state` is
     /// 'pending'; a claim changes no indexed column, so that it is an in-place update.)
     func held(now: Date?) -> SQLQuery {

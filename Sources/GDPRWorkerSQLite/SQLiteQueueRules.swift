@@ -17,6 +17,10 @@ struct SQLiteQueueRules: QueueRules {
     /// `BEGIN IMMEDIATE` holds the only write lock: no other writer can pick the same rows.
     var skipLocked: String { "" }
 
+    func jid(in jids: [JobID]) -> SQLQuery {
+        "jid IN (SELECT value FROM json_each(\(jids.map(\.description))))"
+    }
+
     /// `BEGIN IMMEDIATE` already holds the database's only write lock.
     func serialiseEnqueue(of request: EnqueueRequest) -> SQLQuery? {
         nil

@@ -251,4 +251,40 @@ struct JobRoutesTests {
         }
         #expect(log == 1)
     }
+
+    @Test("a storm of concurrent polls of many jobs: each answer is its own job's, and another tenant's is 404", arguments: TestDatabase.engines)
+    func pollStorm(_ engine: DatabaseEngine) async throws {
+        let harness = try APITestHarness(engine)
+        let (acmeJobs, globexJobs) = try harness.database.withConnection { connection in
+            (
+                try (0..<30).map {
+                    try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("a-\($0)"), tenant: try Tenant("acme"))).jid
+                },
+                try (0..<10).map {
+                    try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("g-\($0)"), tenant: try Tenant("globex"))).jid
+                }
+            )
+        }
+        try await harness.test { client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<300 {
+                    let foreign = index % 5 == 0
+                    let jid = foreign ? globexJobs[index % globexJobs.count] : acmeJobs[index % acmeJobs.count]
+                    group.addTask {
+                        let response = try await client.execute(
+                            uri: "\(statusPath)?jid=\(jid)", method: .get, headers: harness.acme)
+                        if foreign {
+                            #expect(response.status == .notFound)
+                            #expect(response.json["status"] as? String == "not_found")
+                        } else {
+                            #expect(response.status == .ok)
+                            #expect(response.json["jid"] as? String == jid.description)
+                            #expect(response.json["tenant"] as? String == "acme")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
 }

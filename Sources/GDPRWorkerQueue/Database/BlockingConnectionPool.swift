@@ -25,7 +25,14 @@ public final class BlockingConnectionPool: Sendable {
         var closed = false
     }
 
-    public init(store: any JobStore, size: Int, label: String = "db", failFastWindow: Duration = .seconds(1)) {
+    /// Run on each connection the pool opens, before its first use.
+    private let prepare: (@Sendable (any JobStoreConnection) throws(DatabaseError) -> Void)?
+
+    public init(
+        store: any JobStore, size: Int, label: String = "db", failFastWindow: Duration = .seconds(1),
+        prepare: (@Sendable (any JobStoreConnection) throws(DatabaseError) -> Void)? = nil
+    ) {
+        self.prepare = prepare
         self.store = store
         self.size = max(1, size)
         self.failFastWindow = failFastWindow
@@ -73,8 +80,15 @@ public final class BlockingConnectionPool: Sendable {
             {
                 throw failure.error
             }
-            do {
-                connection = try store.connect()
+            do throws(DatabaseError) {
+                let opened = try store.connect()
+                do throws(DatabaseError) {
+                    try prepare?(opened)
+                } catch {
+                    opened.database.close()
+                    throw error
+                }
+                connection = opened
                 state.withLock { $0.lastConnectFailure = nil }
             } catch {
                 state.withLock { $0.lastConnectFailure = (ContinuousClock.now, error) }

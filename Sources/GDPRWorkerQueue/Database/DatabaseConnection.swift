@@ -30,6 +30,11 @@ public protocol DatabaseConnection: AnyObject {
     /// write lock a turn, so that a job committing chunk after chunk does not starve enqueues.
     func yieldWriteLock()
 
+    /// For a connection that only runs a few short statements many times over, such as status
+    /// reads: plan each prepared statement once and reuse the plan, instead of planning it again
+    /// for every set of values. Engines that always reuse plans have nothing to do.
+    func reusePlans() throws(DatabaseError)
+
     /// Whether the connection broke and must be replaced.
     var isBroken: Bool { get }
 
@@ -42,6 +47,9 @@ public protocol DatabaseConnection: AnyObject {
 extension DatabaseConnection {
     /// Engines whose writers do not exclude each other have nothing to yield.
     public func yieldWriteLock() {}
+
+    /// Engines that always reuse a prepared statement's plan have nothing to do.
+    public func reusePlans() throws(DatabaseError) {}
 
     @discardableResult
     public func execute(_ sql: String, _ binds: SQLValue...) throws(DatabaseError) -> Int {

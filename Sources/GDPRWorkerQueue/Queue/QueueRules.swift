@@ -20,6 +20,9 @@ public protocol QueueRules: Sendable {
     /// Appended to a subquery that picks rows to update, so that concurrent pickers take
     /// different rows instead of waiting on each other; empty where writers are serialised anyway.
     var skipLocked: String { get }
+
+    /// `jid` is one of `jids`: a list bound as one value, whatever its length.
+    func jid(in jids: [JobID]) -> SQLQuery
 }
 
 extension QueueRules {
