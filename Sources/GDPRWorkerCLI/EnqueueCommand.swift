@@ -39,12 +39,14 @@ struct EnqueueCommand: AsyncParsableCommand {
             customerKey: try CustomerKey(rawKey), tenant: tenant, kind: kind, mode: try ErasureMode(parsing: mode))
         let contact = try confirmTo.map { value throws(InputError) in try ContactAddress(value) }
         if contact != nil, kind != .remove {
-            throw InputError(.invalidContact, "--confirm-to is for remove jobs; an export's result is collected, not mailed")
+            throw InputError(
+                .invalidContact, "--confirm-to is for remove jobs; an export's result is collected, not mailed")
         }
         let connection = try options.connectMigrated()
         defer { connection.database.close() }
         if let contact {
-            request.sealedContact = try ContactSealer(hasher: try AuditCommand.hasher(connection)).seal(contact, tenant: tenant)
+            request.sealedContact = try ContactSealer(hasher: try AuditCommand.hasher(connection)).seal(
+                contact, tenant: tenant)
         }
         print(try connection.enqueue(request).jid)
     }

@@ -47,7 +47,8 @@ struct NotifyOptions: ParsableArguments {
         let from = mailFrom ?? environment["GDPR_WORKER_MAIL_FROM"] ?? "gdpr-worker@\(ProcessInfo.processInfo.hostName)"
         _ = try ContactAddress(from)
         return try MailTransport.resolve(
-            smtpURL: smtpURL ?? environment["GDPR_WORKER_SMTP_URL"], sendmail: sendmail ?? environment["GDPR_WORKER_SENDMAIL"],
+            smtpURL: smtpURL ?? environment["GDPR_WORKER_SMTP_URL"],
+            sendmail: sendmail ?? environment["GDPR_WORKER_SENDMAIL"],
             from: from)
     }
 
@@ -57,12 +58,15 @@ struct NotifyOptions: ParsableArguments {
         let mail = try mailTransport()
         if mail == nil {
             logger.notice(
-                "no SMTP relay (GDPR_WORKER_SMTP_URL) and no sendmail: this process sends webhooks but no confirmations")
+                "no SMTP relay (GDPR_WORKER_SMTP_URL) and no sendmail: this process sends webhooks but no confirmations"
+            )
         }
         var configuration = OutboxDispatcher.Configuration()
         configuration.pollInterval = try Duration(parsing: outboxPollInterval)
         configuration.lease = try Duration(parsing: outboxLease)
-        guard configuration.lease >= .seconds(1) else { throw InputError(.invalidArgument, "--outbox-lease must be at least 1s") }
+        guard configuration.lease >= .seconds(1) else {
+            throw InputError(.invalidArgument, "--outbox-lease must be at least 1s")
+        }
         return OutboxDispatcher(
             database: BlockingConnectionPool(store: store, size: 2, label: "outbox"), configuration: configuration,
             sealer: ContactSealer(hasher: hasher), mail: mail, logger: logger)

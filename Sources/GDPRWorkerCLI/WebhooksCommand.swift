@@ -32,12 +32,15 @@ struct WebhooksCommand: AsyncParsableCommand {
             let endpoint = try connection.addWebhook(tenant: tenant, url: url, by: "cli")
             print("\(endpoint.id)\t\(endpoint.secret ?? "")")
             FileHandle.standardError.write(
-                Data("added webhook \(endpoint.id) for tenant \(tenant); store its secret now, it cannot be shown again\n".utf8))
+                Data(
+                    "added webhook \(endpoint.id) for tenant \(tenant); store its secret now, it cannot be shown again\n"
+                        .utf8))
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List endpoints (id, tenant, URL, created), without secrets.")
+        static let configuration = CommandConfiguration(
+            abstract: "List endpoints (id, tenant, URL, created), without secrets.")
 
         @OptionGroup var options: GlobalOptions
 

@@ -51,7 +51,8 @@ struct WorkerRuntime {
     /// Previews of the jobs waiting for the archive cutoff, shown in their status.
     func makePreviews() -> WaitingJobPreviews {
         WaitingJobPreviews(
-            database: BlockingConnectionPool(store: store, size: 1, label: "previews"), handler: handler, logger: logger)
+            database: BlockingConnectionPool(store: store, size: 1, label: "previews"), handler: handler, logger: logger
+        )
     }
 
     func makeMaintenance() -> QueueMaintenance {

@@ -169,7 +169,10 @@ struct EnqueueConformance {
                 ).first)
             try connection.database.transaction {
                 _ = try connection.complete(
-                    [JobCompletion(job: claimed, keyHash: "h", result: JobResult(keys: 1, tables: []), startedAt: Date())],
+                    [
+                        JobCompletion(
+                            job: claimed, keyHash: "h", result: JobResult(keys: 1, tables: []), startedAt: Date())
+                    ],
                     worker: "w", now: nil)
             }
             _ = try connection.cancel(live[39], tenant: acme, by: "test", now: nil)

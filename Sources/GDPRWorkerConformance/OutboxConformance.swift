@@ -10,7 +10,9 @@ struct OutboxConformance {
         ConformanceCheck("each state change writes its event in its own transaction; a rolled-back one writes none") {
             try OutboxConformance().events($0)
         },
-        ConformanceCheck("deliveries are leased, retried, given up; a confirmation's address goes once settled or cancelled") {
+        ConformanceCheck(
+            "deliveries are leased, retried, given up; a confirmation's address goes once settled or cancelled"
+        ) {
             try OutboxConformance().deliveries($0)
         },
         ConformanceCheck("webhook endpoints belong to one tenant, and bad URLs are refused") {
@@ -73,9 +75,12 @@ struct OutboxConformance {
             }
             #expect(try events(on: connection, type: "job.done").isEmpty)
 
-            try connection.database.transaction { _ = try connection.complete([completion(claimed[0])], worker: "w", now: nil) }
+            try connection.database.transaction {
+                _ = try connection.complete([completion(claimed[0])], worker: "w", now: nil)
+            }
             #expect(try connection.fail(claimed[1], worker: "w", reason: "poison_job", now: nil))
-            let fresh = try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("erik@example.com"), tenant: acme))
+            let fresh = try connection.enqueue(
+                EnqueueRequest(customerKey: try CustomerKey("erik@example.com"), tenant: acme))
             guard case .cancelled = try connection.cancel(fresh.jid, tenant: acme, by: "test", now: nil) else {
                 Issue.record("a fresh job is cancelled")
                 return
@@ -85,8 +90,12 @@ struct OutboxConformance {
             #expect(all.count == 12)
             let done = try events(on: connection, type: "job.done")
             #expect(done.map(\.jid) == Array(repeating: claimed[0].jid.description, count: 2))
-            #expect(try events(on: connection, type: "job.failed").map(\.jid) == Array(repeating: claimed[1].jid.description, count: 2))
-            #expect(try events(on: connection, type: "job.cancelled").map(\.jid) == Array(repeating: fresh.jid.description, count: 2))
+            #expect(
+                try events(on: connection, type: "job.failed").map(\.jid)
+                    == Array(repeating: claimed[1].jid.description, count: 2))
+            #expect(
+                try events(on: connection, type: "job.cancelled").map(\.jid)
+                    == Array(repeating: fresh.jid.description, count: 2))
             // The other tenant has no endpoint: its claim wrote nothing, and no payload names a key.
             for event in all {
                 for key in keys + ["dora@example.com", "erik@example.com"] { #expect(!event.payload.contains(key)) }
@@ -119,14 +128,17 @@ struct OutboxConformance {
             let jid = try connection.enqueue(request).jid
             #expect(try connection.enqueue(request) == EnqueueResult(jid: jid, deduplicated: true))
             let stored = try #require(
-                try connection.database.firstRow("SELECT sealed_contact FROM gdpr_confirmations WHERE jid = \(jid.description)"))
+                try connection.database.firstRow(
+                    "SELECT sealed_contact FROM gdpr_confirmations WHERE jid = \(jid.description)"))
             #expect(try sealer.open(try stored.string("sealed_contact"), tenant: acme) == contact)
             #expect(throws: (any Error).self, "sealed for another tenant") {
                 try sealer.open(try stored.string("sealed_contact"), tenant: globex)
             }
 
             let job = try #require(try claim(connection).first)
-            try connection.database.transaction { _ = try connection.complete([completion(job)], worker: "w", now: nil) }
+            try connection.database.transaction {
+                _ = try connection.complete([completion(job)], worker: "w", now: nil)
+            }
             clock.set(try connection.now().addingTimeInterval(1))
             // started and done to the endpoint, and the confirmation.
             let first = try connection.claimDeliveries(limit: 10, lease: .seconds(30), now: clock.now)
@@ -144,9 +156,11 @@ struct OutboxConformance {
 
             // The webhook fails once and is due again after the wait; the confirmation is delivered.
             try connection.recordDelivery(
-                hook, DeliveryAttempt(status: 503, error: "http_503", duration: .milliseconds(12)), retryAfter: .seconds(10),
+                hook, DeliveryAttempt(status: 503, error: "http_503", duration: .milliseconds(12)),
+                retryAfter: .seconds(10),
                 now: clock.now)
-            try connection.recordDelivery(email, DeliveryAttempt(duration: .milliseconds(40)), retryAfter: nil, now: clock.now)
+            try connection.recordDelivery(
+                email, DeliveryAttempt(duration: .milliseconds(40)), retryAfter: nil, now: clock.now)
             #expect(
                 try connection.database.firstRow("SELECT count(*) AS n FROM gdpr_confirmations")?.int("n") == 0,
                 "the address goes once the confirmation is sent")
@@ -160,16 +174,19 @@ struct OutboxConformance {
             #expect(Set(second.map(\.eventID)).isSuperset(of: [hook.eventID]), "the same webhook-id on a retry")
             // A late result of attempt 1 settles nothing once attempt 2 owns the event.
             let started = try #require(first.first { $0.eventType == "job.started" })
-            try connection.recordDelivery(started, DeliveryAttempt(duration: .milliseconds(1)), retryAfter: nil, now: clock.now)
+            try connection.recordDelivery(
+                started, DeliveryAttempt(duration: .milliseconds(1)), retryAfter: nil, now: clock.now)
             for delivery in second {
                 try connection.recordDelivery(
-                    delivery, DeliveryAttempt(error: "timeout", duration: .seconds(10)), retryAfter: nil, now: clock.now)
+                    delivery, DeliveryAttempt(error: "timeout", duration: .seconds(10)), retryAfter: nil, now: clock.now
+                )
             }
             let statistics = try connection.outboxStatistics(now: clock.now)
             #expect(statistics.pending == 0 && statistics.abandoned == 2)
             let attempts = try connection.database.firstRow("SELECT count(*) AS n FROM gdpr_outbox_attempts")?.int("n")
             #expect(attempts == 5)
-            let reasons = try connection.database.rows("SELECT DISTINCT last_error FROM gdpr_outbox WHERE abandoned_at IS NOT NULL")
+            let reasons = try connection.database.rows(
+                "SELECT DISTINCT last_error FROM gdpr_outbox WHERE abandoned_at IS NOT NULL")
             #expect(reasons.map { $0.optionalString("last_error") } == ["timeout"])
 
             // Settled events are pruned after the keep period, with their attempts.
@@ -198,7 +215,9 @@ struct OutboxConformance {
             #expect(try connection.webhooks(tenant: nil).count == 1)
             #expect(try !connection.removeWebhook(id: added.id, tenant: globex), "another tenant's endpoint")
             for url in ["ftp://hooks.example/x", "/relative", "https://user:pass@hooks.example/", "not a url", ""] {
-                #expect(throws: InputError.self, "\(url)") { try connection.addWebhook(tenant: acme, url: url, by: "test") }
+                #expect(throws: InputError.self, "\(url)") {
+                    try connection.addWebhook(tenant: acme, url: url, by: "test")
+                }
             }
             for index in 1..<10 {
                 _ = try connection.addWebhook(tenant: acme, url: "https://hooks.example/\(index)", by: "test")

@@ -48,12 +48,14 @@ public enum APIServer {
 
     /// The routes and the methods they accept, exactly as `schema/openapi.yaml` documents them.
     public static var routes: [String: [HTTPRequest.Method]] {
-        JobRoutes.paths.merging(WebhookRoutes.paths) { $1 }.merging(AzotteRoutes.paths) { $1 }.merging(LoyaltyRoutes.paths) { $1 }
-            .merging(EasyCMSRoutes.paths) { $1 }
-            .merging([
-                ExportRoutes.path: [.get],
-                "/health": [.get], "/health/ready": [.get], "/metrics": [.get], "/openapi.yaml": [.get],
-            ]) { $1 }
+        JobRoutes.paths.merging(WebhookRoutes.paths) { $1 }.merging(AzotteRoutes.paths) { $1 }.merging(
+            LoyaltyRoutes.paths
+        ) { $1 }
+        .merging(EasyCMSRoutes.paths) { $1 }
+        .merging([
+            ExportRoutes.path: [.get],
+            "/health": [.get], "/health/ready": [.get], "/metrics": [.get], "/openapi.yaml": [.get],
+        ]) { $1 }
     }
 
     /// `subjects` finds customers for the seed systems' front doors; without it (no data map)

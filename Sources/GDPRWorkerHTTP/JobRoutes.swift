@@ -203,7 +203,8 @@ struct JobRoutes: Sendable {
     private func sealContact(_ address: String, kind: JobKind, tenant: Tenant) throws -> String {
         let contact = try ContactAddress(address)
         guard kind == .remove else {
-            throw InputError(.invalidContact, "confirmTo is for remove jobs; an export's result is collected, not mailed")
+            throw InputError(
+                .invalidContact, "confirmTo is for remove jobs; an export's result is collected, not mailed")
         }
         guard let auditHasher else {
             throw APIError(
@@ -241,7 +242,6 @@ struct JobRoutes: Sendable {
         let jid = try JobID(parsing: try query.required("jid", code: .invalidJobID))
         return (query, jid, try context.requireTenant())
     }
-
 
     private struct CreatedJob: Encodable {
         let jid: String

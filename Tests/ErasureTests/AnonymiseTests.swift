@@ -164,7 +164,8 @@ struct PreviewTests {
         #expect(!report.json.contains(keys[0]), "the key is never in a status")
         #expect(report.json.contains("\"preview\":{"))
         let direct = try await harness.withConnection { connection in
-            try harness.handler.preview(try CustomerKey(keys[0]), tenant: .default, mode: .anonymise, on: connection.database)
+            try harness.handler.preview(
+                try CustomerKey(keys[0]), tenant: .default, mode: .anonymise, on: connection.database)
         }
         #expect(preview.keys == direct.keys)
         #expect(preview.tables == direct.tables)

@@ -252,16 +252,22 @@ struct JobRoutesTests {
         #expect(log == 1)
     }
 
-    @Test("a storm of concurrent polls of many jobs: each answer is its own job's, and another tenant's is 404", arguments: TestDatabase.engines)
+    @Test(
+        "a storm of concurrent polls of many jobs: each answer is its own job's, and another tenant's is 404",
+        arguments: TestDatabase.engines)
     func pollStorm(_ engine: DatabaseEngine) async throws {
         let harness = try APITestHarness(engine)
         let (acmeJobs, globexJobs) = try harness.database.withConnection { connection in
             (
                 try (0..<30).map {
-                    try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("a-\($0)"), tenant: try Tenant("acme"))).jid
+                    try connection.enqueue(
+                        EnqueueRequest(customerKey: try CustomerKey("a-\($0)"), tenant: try Tenant("acme"))
+                    ).jid
                 },
                 try (0..<10).map {
-                    try connection.enqueue(EnqueueRequest(customerKey: try CustomerKey("g-\($0)"), tenant: try Tenant("globex"))).jid
+                    try connection.enqueue(
+                        EnqueueRequest(customerKey: try CustomerKey("g-\($0)"), tenant: try Tenant("globex"))
+                    ).jid
                 }
             )
         }

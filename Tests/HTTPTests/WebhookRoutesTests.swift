@@ -14,12 +14,15 @@ struct WebhookRoutesTests {
         (try? JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [[String: Any]]) ?? []
     }
 
-    @Test("a tenant adds, lists and removes its own endpoints; another tenant sees and removes none", arguments: TestDatabase.engines)
+    @Test(
+        "a tenant adds, lists and removes its own endpoints; another tenant sees and removes none",
+        arguments: TestDatabase.engines)
     func manage(_ engine: DatabaseEngine) async throws {
         let harness = try APITestHarness(engine)
         try await harness.test { client in
             let added = try await client.execute(
-                uri: "\(path)?url=https%3A%2F%2Fhooks.example%2Fgdpr%3Ftoken%3Dabc", method: .post, headers: harness.acme)
+                uri: "\(path)?url=https%3A%2F%2Fhooks.example%2Fgdpr%3Ftoken%3Dabc", method: .post,
+                headers: harness.acme)
             #expect(added.status == .created)
             let endpoint = added.json
             let id = try #require(endpoint["id"] as? String)
@@ -44,12 +47,16 @@ struct WebhookRoutesTests {
                 #expect(refused.json["code"] as? String == "invalid_webhook")
                 #expect(!refused.text.contains("hooks.example"), "the URL is not echoed")
             }
-            #expect(try await client.execute(uri: "\(path)/\(id)", method: .delete, headers: harness.acme).status == .noContent)
+            #expect(
+                try await client.execute(uri: "\(path)/\(id)", method: .delete, headers: harness.acme).status
+                    == .noContent)
             #expect(array(try await client.execute(uri: path, method: .get, headers: harness.acme)).isEmpty)
         }
     }
 
-    @Test("confirmTo keeps the address sealed with the job; a bad one is refused and nothing is stored", arguments: TestDatabase.engines)
+    @Test(
+        "confirmTo keeps the address sealed with the job; a bad one is refused and nothing is stored",
+        arguments: TestDatabase.engines)
     func confirmTo(_ engine: DatabaseEngine) async throws {
         let harness = try APITestHarness(engine)
         try await harness.test { client in
@@ -59,7 +66,8 @@ struct WebhookRoutesTests {
             #expect(created.status == .ok)
             for bad in ["anna", "a%20b%40example.com", "anna%40example.com%0D%0ABcc%3A%20x%40evil.example"] {
                 let refused = try await client.execute(
-                    uri: "/api/v2/event-data/create-remove-customer-job?customerKey=c-2&confirmTo=\(bad)", method: .post,
+                    uri: "/api/v2/event-data/create-remove-customer-job?customerKey=c-2&confirmTo=\(bad)",
+                    method: .post,
                     headers: harness.acme)
                 #expect(refused.status == .badRequest, "\(bad)")
                 #expect(refused.json["code"] as? String == "invalid_contact")

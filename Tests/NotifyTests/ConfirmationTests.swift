@@ -13,7 +13,9 @@ import Testing
 struct ConfirmationTests {
     let acme = try! Tenant("acme")
 
-    @Test("a done job's confirmation reaches the SMTP server once, and its address is then erased", arguments: TestDatabase.engines)
+    @Test(
+        "a done job's confirmation reaches the SMTP server once, and its address is then erased",
+        arguments: TestDatabase.engines)
     func confirmed(_ engine: DatabaseEngine) async throws {
         guard let (sink, port, folder) = try SMTPSink.start() else { return }
         defer { sink.send(SIGTERM) }
@@ -60,7 +62,8 @@ struct ConfirmationTests {
         #expect(!message.contains("customer-1"), "no key in the message")
         try database.withConnection { connection in
             #expect(try connection.database.firstRow("SELECT count(*) AS n FROM gdpr_confirmations")?.int("n") == 0)
-            let row = try #require(try connection.database.firstRow("SELECT delivered_at FROM gdpr_outbox WHERE channel = 'email'"))
+            let row = try #require(
+                try connection.database.firstRow("SELECT delivered_at FROM gdpr_outbox WHERE channel = 'email'"))
             #expect(row.optionalDate("delivered_at") != nil)
         }
     }
@@ -80,7 +83,8 @@ struct ConfirmationTests {
             try connection.database.transaction {
                 _ = try connection.complete(
                     claimed.map {
-                        JobCompletion(job: $0, keyHash: "hmac", result: JobResult(keys: 1, tables: []), startedAt: Date())
+                        JobCompletion(
+                            job: $0, keyHash: "hmac", result: JobResult(keys: 1, tables: []), startedAt: Date())
                     }, worker: "w", now: nil)
             }
         }
@@ -115,8 +119,11 @@ enum SMTPSink {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let portFile = folder.appending(path: "port")
         let sink = try RunningProcess(
-            "/bin/sh", ["-c", "exec \"$0\" \"$1\" > \"$2\"", PackagePaths.root.appending(path: "scripts/smtp-sink").path,
-                        folder.path, portFile.path])
+            "/bin/sh",
+            [
+                "-c", "exec \"$0\" \"$1\" > \"$2\"", PackagePaths.root.appending(path: "scripts/smtp-sink").path,
+                folder.path, portFile.path,
+            ])
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOf: portFile, encoding: .utf8),

@@ -22,7 +22,8 @@ struct OutboxCrashTests {
 
     func environment(_ url: String) -> [String: String] {
         [
-            "GDPR_WORKER_DATABASE_URL": url, "GDPR_WORKER_DATA_MAP": Self.emptyDataMap, "GDPR_WORKER_ARCHIVE_DELAY": "0s",
+            "GDPR_WORKER_DATABASE_URL": url, "GDPR_WORKER_DATA_MAP": Self.emptyDataMap,
+            "GDPR_WORKER_ARCHIVE_DELAY": "0s",
             "GDPR_WORKER_LOG_LEVEL": "warning", "GDPR_WORKER_AUDIT_SECRET": "outbox-crash",
         ]
     }
@@ -40,16 +41,20 @@ struct OutboxCrashTests {
         Issue.record("timed out waiting until \(what)")
     }
 
-    @Test("kill -9 of a worker mid-run: every job's events arrive, signed, and none that did not happen", arguments: TestDatabase.engines)
+    @Test(
+        "kill -9 of a worker mid-run: every job's events arrive, signed, and none that did not happen",
+        arguments: TestDatabase.engines)
     func killedWorker(_ engine: DatabaseEngine) async throws {
         let database = try TestDatabase(engine)
         let environment = environment(database.url)
         let receiver = WebhookReceiver(port: freeTCPPort())
         try await receiver.start()
         let added = try ProcessRunner.outcome(
-            PackagePaths.binary.path, ["webhooks", "add", "--tenant", "default", receiver.url], environment: environment)
+            PackagePaths.binary.path, ["webhooks", "add", "--tenant", "default", receiver.url], environment: environment
+        )
         #expect(added.status == 0, "\(added.standardError)")
-        let secret = try #require(added.standardOutput.split(separator: "\t").last).trimmingCharacters(in: .whitespacesAndNewlines)
+        let secret = try #require(added.standardOutput.split(separator: "\t").last).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         receiver.expect(secret: secret)
 
         let total = 300

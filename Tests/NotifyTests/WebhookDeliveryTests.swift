@@ -26,7 +26,8 @@ struct WebhookDeliveryTests {
                 done.map { job in
                     JobCompletion(
                         job: job, keyHash: "hmac-\(job.jid)",
-                        result: JobResult(keys: 1, tables: [.init(table: "customers", method: "anonymise", rows: 1, fields: 2)]),
+                        result: JobResult(
+                            keys: 1, tables: [.init(table: "customers", method: "anonymise", rows: 1, fields: 2)]),
                         startedAt: Date())
                 }, worker: "w", now: nil)
         }
@@ -70,7 +71,10 @@ struct WebhookDeliveryTests {
         // The receiver is down: every attempt is refused, recorded, and the events wait.
         #expect(await dispatcher.dispatchOnce() == 16)
         #expect(try outbox(database, "SELECT count(*) AS n FROM gdpr_outbox WHERE delivered_at IS NULL") == 18)
-        #expect(try outbox(database, "SELECT count(*) AS n FROM gdpr_outbox_attempts WHERE status IS NULL AND error IS NOT NULL") == 16)
+        #expect(
+            try outbox(
+                database, "SELECT count(*) AS n FROM gdpr_outbox_attempts WHERE status IS NULL AND error IS NOT NULL")
+                == 16)
         try await Task.sleep(for: .milliseconds(400))
         _ = await dispatcher.dispatchOnce()
 

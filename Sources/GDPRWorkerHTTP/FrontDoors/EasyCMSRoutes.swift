@@ -105,7 +105,8 @@ struct EasyCMSRoutes: Sendable {
             return Self.answer(.forbidden, "error", Message.badAccount)
         }
         // Seed 004: "a confirmation is typically sent to the customer's email address for their records".
-        switch try await erasure.erase(login.key, tenant: tenant, mode: .delete, confirmTo: try? ContactAddress(email)) {
+        switch try await erasure.erase(login.key, tenant: tenant, mode: .delete, confirmTo: try? ContactAddress(email))
+        {
         case .done(let job):
             context.logger.info("easycms account deleted", metadata: ["jid": "\(job.jid)"])
             return Self.answer(.ok, "success", Message.deleted)

@@ -21,7 +21,9 @@ struct SynchronousErasure: Sendable {
     let sealer: ContactSealer?
 
     /// `confirmTo`: where the data subject's confirmation goes once the job is done.
-    func erase(_ key: CustomerKey, tenant: Tenant, mode: ErasureMode, confirmTo: ContactAddress? = nil) async throws
+    func erase(
+        _ key: CustomerKey, tenant: Tenant, mode: ErasureMode, confirmTo: ContactAddress? = nil
+    ) async throws
         -> Outcome
     {
         var request = EnqueueRequest(

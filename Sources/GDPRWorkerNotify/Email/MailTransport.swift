@@ -92,7 +92,8 @@ public struct MailTransport: Sendable, Hashable {
         process.standardError = FileHandle.nullDevice
         let status: Int32
         do {
-            status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+            status = try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<Int32, any Error>) in
                 process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
                 do {
                     try process.run()

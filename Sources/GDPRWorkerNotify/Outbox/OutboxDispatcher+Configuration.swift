@@ -28,7 +28,8 @@ extension OutboxDispatcher {
         public var keepSettled: Duration
 
         public init(
-            pollInterval: Duration = defaultPollInterval, batchSize: Int = defaultBatchSize, lease: Duration = defaultLease,
+            pollInterval: Duration = defaultPollInterval, batchSize: Int = defaultBatchSize,
+            lease: Duration = defaultLease,
             requestTimeout: Duration = defaultRequestTimeout, retrySchedule: [Duration] = defaultRetrySchedule,
             jitter: Double = 0.1, keepSettled: Duration = defaultKeepSettled
         ) {

@@ -89,7 +89,8 @@ public final class OutboxDispatcher: Service, Sendable {
         let outcome = attempt.delivered ? "delivered" : (retryAfter == nil ? "abandoned" : "retried")
         metrics.attempts(delivery.channel.rawValue, outcome: outcome).increment()
         metrics.duration(delivery.channel.rawValue).recordNanoseconds(
-            Int64(attempt.duration.components.seconds) * 1_000_000_000 + attempt.duration.components.attoseconds / 1_000_000_000)
+            Int64(attempt.duration.components.seconds) * 1_000_000_000 + attempt.duration.components.attoseconds
+                / 1_000_000_000)
         let metadata: Logger.Metadata = [
             "event": "\(delivery.eventID)", "type": "\(delivery.eventType)", "channel": "\(delivery.channel.rawValue)",
             "attempt": "\(delivery.attempt)", "outcome": "\(outcome)", "error": "\(attempt.error ?? "")",
@@ -101,7 +102,9 @@ public final class OutboxDispatcher: Service, Sendable {
         }
         let now = timeSource.override
         do {
-            try await database.withConnection { try $0.recordDelivery(delivery, attempt, retryAfter: retryAfter, now: now) }
+            try await database.withConnection {
+                try $0.recordDelivery(delivery, attempt, retryAfter: retryAfter, now: now)
+            }
         } catch {
             // The lease expires and the event is sent again: at least once, never lost.
             logger.warning("an outbox delivery could not be recorded", metadata: ["error": "\(error)"])

@@ -27,8 +27,10 @@ struct WebhookSender: Sendable {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         do {
-            request.headers.add(name: "webhook-signature", value: try WebhookSignature.sign(
-                secret: secret, id: delivery.eventID, timestamp: timestamp, body: body))
+            request.headers.add(
+                name: "webhook-signature",
+                value: try WebhookSignature.sign(
+                    secret: secret, id: delivery.eventID, timestamp: timestamp, body: body))
         } catch {
             return DeliveryAttempt(error: "secret_unreadable", duration: clock.now - start)
         }
@@ -44,7 +46,8 @@ struct WebhookSender: Sendable {
             _ = try? await response.body.collect(upTo: 64 * 1024)
             let status = Int(response.status.code)
             return DeliveryAttempt(
-                status: status, error: (200..<300).contains(status) ? nil : "http_\(status)", duration: clock.now - start)
+                status: status, error: (200..<300).contains(status) ? nil : "http_\(status)",
+                duration: clock.now - start)
         } catch {
             return DeliveryAttempt(error: Self.code(of: error), duration: clock.now - start)
         }

@@ -13,7 +13,8 @@ public struct ContactAddress: Sendable, Hashable, CustomStringConvertible {
             !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
             address.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value != 0x7F && !forbidden.contains($0) })
         else {
-            throw InputError(.invalidContact, "the confirmation address must be one plain email address, like name@example.com")
+            throw InputError(
+                .invalidContact, "the confirmation address must be one plain email address, like name@example.com")
         }
         rawValue = address
     }

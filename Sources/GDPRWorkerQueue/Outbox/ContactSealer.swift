@@ -23,7 +23,8 @@ public struct ContactSealer: Sendable {
     /// The address sealed for `tenant`; throws if it was sealed under another secret or tenant.
     public func open(_ sealed: String, tenant: Tenant) throws -> ContactAddress {
         guard let data = Data(base64Encoded: sealed) else { throw ContactSealError() }
-        let plain = try AES.GCM.open(AES.GCM.SealedBox(combined: data), using: key, authenticating: Data(tenant.name.utf8))
+        let plain = try AES.GCM.open(
+            AES.GCM.SealedBox(combined: data), using: key, authenticating: Data(tenant.name.utf8))
         return try ContactAddress(String(decoding: plain, as: UTF8.self))
     }
 }

@@ -13,10 +13,12 @@ extension JobStoreConnection {
         let secret = WebhookEndpoint.newSecret()
         return try database.transaction {
             let count =
-                try database.firstRow("SELECT count(*) AS n FROM gdpr_webhooks WHERE tenant = \(tenant.name)")?.int("n") ?? 0
+                try database.firstRow("SELECT count(*) AS n FROM gdpr_webhooks WHERE tenant = \(tenant.name)")?.int("n")
+                ?? 0
             guard count < Self.webhooksPerTenant else {
                 throw InputError(
-                    .invalidWebhook, "a tenant may have at most \(Self.webhooksPerTenant) webhook endpoints; remove one first")
+                    .invalidWebhook,
+                    "a tenant may have at most \(Self.webhooksPerTenant) webhook endpoints; remove one first")
             }
             let row = try database.firstRow(
                 """
