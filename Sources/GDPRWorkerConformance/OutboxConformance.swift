@@ -194,6 +194,24 @@ struct OutboxConformance {
             #expect(try connection.pruneOutbox(keep: .seconds(60), now: clock.now) == 3)
             #expect(try connection.database.firstRow("SELECT count(*) AS n FROM gdpr_outbox_attempts")?.int("n") == 0)
 
+            // A confirmation no process could send (no mail route anywhere) is given up after the
+            // retry window, with its address.
+            let unsent = try connection.enqueue(
+                EnqueueRequest(customerKey: try CustomerKey("carl-key"), tenant: acme, sealedContact: sealed))
+            let carl = try #require(try claim(connection).first { $0.jid == unsent.jid })
+            try connection.database.transaction {
+                _ = try connection.complete([completion(carl)], worker: "w", now: nil)
+            }
+            #expect(try connection.expireUnsentConfirmations(after: .seconds(3600), now: try connection.now()) == 0)
+            #expect(
+                try connection.expireUnsentConfirmations(
+                    after: .seconds(3600), now: try connection.now().addingTimeInterval(7200)) == 1)
+            #expect(try connection.database.firstRow("SELECT count(*) AS n FROM gdpr_confirmations")?.int("n") == 0)
+            #expect(
+                try connection.database.firstRow(
+                    "SELECT last_error FROM gdpr_outbox WHERE channel = 'email' AND abandoned_at IS NOT NULL AND jid = \(unsent.jid.description)"
+                )?.optionalString("last_error") == "no_mail_route")
+
             // A cancelled request is confirmed to nobody: its address goes with it.
             let withdrawn = try connection.enqueue(
                 EnqueueRequest(customerKey: try CustomerKey("bert-key"), tenant: acme, sealedContact: sealed))

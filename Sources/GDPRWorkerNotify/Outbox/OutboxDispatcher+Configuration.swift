@@ -42,6 +42,12 @@ extension OutboxDispatcher {
             self.keepSettled = keepSettled
         }
 
+        /// How long an event is tried for, at most: the whole retry schedule. A confirmation no
+        /// process has tried by then is given up and its address erased.
+        public var retryWindow: Duration {
+            retrySchedule.reduce(.zero, +) * (1 + jitter)
+        }
+
         /// The wait after failed attempt `attempt` (from 1), or nil once the schedule is spent.
         public func retryDelay(afterAttempt attempt: Int) -> Duration? {
             guard attempt >= 1, attempt <= retrySchedule.count else { return nil }

@@ -136,8 +136,16 @@ public final class OutboxDispatcher: Service, Sendable {
     private func prune() async {
         let (keep, now) = (configuration.keepSettled, timeSource.override)
         do {
-            let pruned = try await database.withConnection { try $0.pruneOutbox(keep: keep, now: now) }
+            let window = configuration.retryWindow
+            let (pruned, expired) = try await database.withConnection {
+                (try $0.pruneOutbox(keep: keep, now: now), try $0.expireUnsentConfirmations(after: window, now: now))
+            }
             if pruned > 0 { logger.info("settled outbox events pruned", metadata: ["events": "\(pruned)"]) }
+            if expired > 0 {
+                logger.warning(
+                    "confirmations given up: no process with a mail route sent them within the retry window; their addresses are erased",
+                    metadata: ["confirmations": "\(expired)"])
+            }
         } catch {
             logger.debug("the outbox was not pruned this pass", metadata: ["error": "\(error)"])
         }

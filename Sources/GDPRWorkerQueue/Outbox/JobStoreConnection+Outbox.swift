@@ -81,6 +81,26 @@ extension JobStoreConnection {
             """)
     }
 
+    /// Gives up the confirmations no process has tried to send for `after` (a deployment with no
+    /// mail route anywhere), and erases their addresses in the same transaction: an address is
+    /// kept only while it can still be used. Returns how many it gave up.
+    @discardableResult
+    public func expireUnsentConfirmations(after: Duration, now: Date?) throws -> Int {
+        try database.transaction {
+            let expired = try database.rows(
+                """
+                UPDATE gdpr_outbox SET abandoned_at = \(rules.clock(now)), last_error = 'no_mail_route'
+                 WHERE channel = 'email' AND attempts = 0 AND delivered_at IS NULL AND abandoned_at IS NULL
+                   AND created_at < \(rules.clock(now, plus: .zero - after))
+                RETURNING jid
+                """)
+            for row in expired {
+                try database.run("DELETE FROM gdpr_confirmations WHERE jid = \(try row.string("jid"))")
+            }
+            return expired.count
+        }
+    }
+
     /// The outbox in numbers, for `/metrics`.
     public func outboxStatistics(now: Date?) throws(DatabaseError) -> OutboxStatistics {
         let row = try database.firstRow(
