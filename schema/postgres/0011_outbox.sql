@@ -68,22 +68,29 @@ CREATE TABLE gdpr_outbox_attempts (
 );
 
 -- One event to every endpoint of the tenant: the Standard Webhooks envelope {type, timestamp, data}.
+-- PL/pgSQL, whose statements keep their plans for the session (an SQL function called from a
+-- trigger is planned again on every call). The triggers call it only when the tenant has an
+-- endpoint, so a claim or a completion without webhooks pays one cached index probe.
 CREATE FUNCTION gdpr_outbox_event(p_jid uuid, p_tenant text, p_type text, p_data jsonb) RETURNS void
-LANGUAGE sql VOLATILE AS $$
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
     INSERT INTO gdpr_outbox (channel, webhook_id, tenant, jid, event_type, payload)
     SELECT 'webhook', w.id, p_tenant, p_jid, p_type,
            CAST(jsonb_build_object('type', p_type,
                                    'timestamp', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                                    'data', p_data) AS text)
       FROM gdpr_webhooks w
-     WHERE w.tenant = p_tenant
+     WHERE w.tenant = p_tenant;
+END
 $$;
 
 CREATE FUNCTION gdpr_job_started_event() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM gdpr_outbox_event(NEW.jid, NEW.tenant, 'job.started', jsonb_build_object(
-        'jid', NEW.jid, 'tenant', NEW.tenant, 'kind', NEW.kind, 'mode', NEW.mode, 'status', 'started',
-        'attempt', NEW.attempts));
+    IF EXISTS (SELECT 1 FROM gdpr_webhooks WHERE tenant = NEW.tenant) THEN
+        PERFORM gdpr_outbox_event(NEW.jid, NEW.tenant, 'job.started', jsonb_build_object(
+            'jid', NEW.jid, 'tenant', NEW.tenant, 'kind', NEW.kind, 'mode', NEW.mode, 'status', 'started',
+            'attempt', NEW.attempts));
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -93,19 +100,29 @@ CREATE TRIGGER gdpr_jobs_started AFTER UPDATE OF attempts ON gdpr_jobs
 
 CREATE FUNCTION gdpr_job_done_event() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    data jsonb := jsonb_build_object(
+    hooked boolean := EXISTS (SELECT 1 FROM gdpr_webhooks WHERE tenant = NEW.tenant);
+    confirmed boolean := EXISTS (SELECT 1 FROM gdpr_confirmations WHERE jid = NEW.jid);
+    data jsonb;
+BEGIN
+    IF NOT (hooked OR confirmed) THEN
+        RETURN NULL;
+    END IF;
+    data := jsonb_build_object(
         'jid', NEW.jid, 'tenant', NEW.tenant, 'kind', NEW.kind, 'mode', NEW.mode, 'status', 'done',
         'attempt', NEW.attempts, 'finished_at', to_char(NEW.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
         'keys', NEW.linked_keys + 1, 'tables_touched', NEW.tables_touched, 'rows_affected', NEW.rows_affected,
         'fields_rewritten', NEW.fields_rewritten, 'data_map', NEW.data_map);
-BEGIN
-    PERFORM gdpr_outbox_event(NEW.jid, NEW.tenant, 'job.done', data);
-    INSERT INTO gdpr_outbox (channel, tenant, jid, event_type, payload)
-    SELECT 'email', c.tenant, c.jid, 'job.done',
-           CAST(jsonb_build_object('type', 'job.done', 'timestamp',
-                                   to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'data', data) AS text)
-      FROM gdpr_confirmations c
-     WHERE c.jid = NEW.jid;
+    IF hooked THEN
+        PERFORM gdpr_outbox_event(NEW.jid, NEW.tenant, 'job.done', data);
+    END IF;
+    IF confirmed THEN
+        INSERT INTO gdpr_outbox (channel, tenant, jid, event_type, payload)
+        SELECT 'email', c.tenant, c.jid, 'job.done',
+               CAST(jsonb_build_object('type', 'job.done', 'timestamp',
+                                       to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'data', data) AS text)
+          FROM gdpr_confirmations c
+         WHERE c.jid = NEW.jid;
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -113,10 +130,12 @@ CREATE TRIGGER gdpr_audit_done AFTER INSERT ON gdpr_audit FOR EACH ROW EXECUTE F
 
 CREATE FUNCTION gdpr_job_failed_event() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM gdpr_outbox_event(NEW.jid, NEW.tenant, 'job.failed', jsonb_build_object(
-        'jid', NEW.jid, 'tenant', NEW.tenant, 'kind', NEW.kind, 'mode', NEW.mode, 'status', 'failed',
-        'attempt', NEW.attempts, 'finished_at', to_char(NEW.failed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'reason', NEW.reason));
+    IF EXISTS (SELECT 1 FROM gdpr_webhooks WHERE tenant = NEW.tenant) THEN
+        PERFORM gdpr_outbox_event(NEW.jid, NEW.tenant, 'job.failed', jsonb_build_object(
+            'jid', NEW.jid, 'tenant', NEW.tenant, 'kind', NEW.kind, 'mode', NEW.mode, 'status', 'failed',
+            'attempt', NEW.attempts, 'finished_at', to_char(NEW.failed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'reason', NEW.reason));
+    END IF;
     RETURN NULL;
 END
 $$;
