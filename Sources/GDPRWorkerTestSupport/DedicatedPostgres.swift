@@ -12,7 +12,7 @@ public final class DedicatedPostgres: @unchecked Sendable {
 
     public init() throws {
         directory =
-            FileManager.default.temporaryDirectory.appending(
+            PackagePaths.scratch.appending(
                 path: "gdpr-worker-dedicated-\(UUID().uuidString.prefix(8))"
             ).path
         let url = try ProcessRunner.run(Self.script, ["start", directory, "--owner-pid", String(getpid())])

@@ -20,4 +20,18 @@ public enum PackagePaths {
         }
         return root.appending(path: ".build/debug/gdpr-worker")
     }
+
+    /// Where the tests' disposable databases go (SQLite files, PostgreSQL clusters): a memory file
+    /// system when the machine has one, unless `GDPR_WORKER_TEST_SCRATCH=disk`.
+    ///
+    /// Test databases run with fsync off or are removed at exit, so nothing is lost by keeping
+    /// them in memory, and every test creates and drops whole databases: on a disk file system,
+    /// creating a PostgreSQL database's hundreds of files was the largest single cost of the suite.
+    public static var scratch: URL {
+        let memory = URL(fileURLWithPath: "/dev/shm")
+        if ProcessInfo.processInfo.environment["GDPR_WORKER_TEST_SCRATCH"] == "disk" {
+            return FileManager.default.temporaryDirectory
+        }
+        return FileManager.default.isWritableFile(atPath: memory.path) ? memory : FileManager.default.temporaryDirectory
+    }
 }

@@ -45,7 +45,7 @@ public struct SQLiteTestEngine: TestEngine {
     public func makeDatabase(
         named name: String
     ) throws -> (store: any JobStore, url: String, remove: @Sendable () -> Void) {
-        let directory = FileManager.default.temporaryDirectory.appending(path: name)
+        let directory = PackagePaths.scratch.appending(path: name)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appending(path: "test.sqlite3").path
         return (SQLiteJobStore(path: path), "sqlite:\(path)", { try? FileManager.default.removeItem(at: directory) })

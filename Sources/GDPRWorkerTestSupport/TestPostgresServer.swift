@@ -34,7 +34,7 @@ public enum TestPostgresServer {
             }
             return .success(parameters)
         }
-        let directory = FileManager.default.temporaryDirectory.appending(path: "gdpr-worker-test-pg-\(getpid())").path
+        let directory = PackagePaths.scratch.appending(path: "gdpr-worker-test-pg-\(getpid())").path
         let script = PackagePaths.root.appending(path: "scripts/ephemeral-postgres").path
         let output: String
         do {
@@ -43,7 +43,7 @@ public enum TestPostgresServer {
             return .failure(TestSetupError("cannot start an ephemeral PostgreSQL: \(error)"))
         }
         atexit {
-            let directory = FileManager.default.temporaryDirectory.appending(path: "gdpr-worker-test-pg-\(getpid())")
+            let directory = PackagePaths.scratch.appending(path: "gdpr-worker-test-pg-\(getpid())")
                 .path
             _ = try? ProcessRunner.run(
                 PackagePaths.root.appending(path: "scripts/ephemeral-postgres").path, ["stop", directory])
