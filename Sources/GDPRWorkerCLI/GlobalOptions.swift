@@ -83,7 +83,7 @@ struct GlobalOptions: ParsableArguments {
                 .invalidArgument, "--log-level must be one of: trace, debug, info, notice, warning, error, critical")
         }
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = DeferredMetadataLogHandler(StreamLogHandler.standardError(label: label))
             handler.logLevel = level
             return handler
         }

@@ -81,11 +81,11 @@ public struct APIError: HTTPResponseError, Sendable {
 extension Response {
     /// A JSON response with sorted keys, so the same answer is always the same bytes.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        json(ByteBuffer(bytes: CanonicalJSON.data(value)), status: status)
+    }
+
+    /// A JSON response of bytes already encoded.
+    static func json(_ body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
     }
 }

@@ -219,7 +219,7 @@ struct JobRoutes: Sendable {
         let query = try QueryParameters(request.uri)
         let jid = try JobID(parsing: try query.required("jid", code: .invalidJobID))
         let tenant = try context.requireTenant()
-        if let cached = statusCache.report(for: jid, tenant: tenant) { return .json(cached) }
+        if let done = statusCache.doneAnswer(for: jid, tenant: tenant) { return .json(done) }
         // Another tenant's job is not found, not forbidden.
         guard let (job, watermark) = try await statusReader.job(jid), job.tenant == tenant else {
             return .json(JobStatusReport.notFound(jid.description), status: .notFound)
@@ -227,8 +227,7 @@ struct JobRoutes: Sendable {
         var effectiveCutoff = cutoff
         effectiveCutoff.watermark = watermark
         let report = JobStatusReport(job: job, now: timeSource.localNow, cutoff: effectiveCutoff)
-        statusCache.store(report, for: jid, tenant: tenant)
-        return .json(report)
+        return .json(statusCache.answer(report, for: jid, tenant: tenant))
     }
 
     /// The query, jid and tenant of a POST on one of the tenant's jobs. Its input is in the query

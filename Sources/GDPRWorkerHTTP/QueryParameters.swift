@@ -14,9 +14,7 @@ struct QueryParameters {
         guard let query = uri.query, !query.isEmpty else { return }
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = String(parts[0]).removingPercentEncoding,
-                let value = String(parts.count > 1 ? parts[1] : "").removingPercentEncoding
-            else {
+            guard let name = Self.decoded(parts[0]), let value = Self.decoded(parts.count > 1 ? parts[1] : "") else {
                 throw InputError(.invalidArgument, "the query string has invalid percent-encoding")
             }
             guard values[name] == nil else {
@@ -24,6 +22,13 @@ struct QueryParameters {
             }
             values[name] = value
         }
+    }
+
+    /// The text with its percent-encoding removed; nil when that encoding is invalid. Text without
+    /// a `%` is its own decoding, and skips Foundation's decoder, which bridges through NSString
+    /// and was a measurable part of a job-status request.
+    private static func decoded(_ text: Substring) -> String? {
+        text.utf8.contains(UInt8(ascii: "%")) ? String(text).removingPercentEncoding : String(text)
     }
 
     subscript(_ name: String) -> String? { values[name] }

@@ -85,6 +85,16 @@ struct JobRoutesTests {
             #expect(json["attempts"] as? Int == 0)
             #expect(!status.text.contains("bob"))
 
+            // The answer of a live job is kept encoded; once the job changes, a poll shows the change.
+            _ = try harness.database.withConnection { connection in
+                try connection.claim(
+                    ClaimRequest(
+                        worker: "w", limit: 1, lease: .seconds(60), cutoff: ArchiveCutoff(delay: .zero), now: nil))
+            }
+            let claimed = try await client.execute(uri: "\(statusPath)?jid=\(jid)", method: .get, headers: harness.acme)
+            #expect(claimed.json["phase"] as? String == "running")
+            #expect(claimed.json["attempts"] as? Int == 1)
+
             let foreign = try await client.execute(
                 uri: "\(statusPath)?jid=\(jid)", method: .get, headers: harness.globex)
             #expect(foreign.status == .notFound)

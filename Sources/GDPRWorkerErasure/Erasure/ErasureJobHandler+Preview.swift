@@ -16,9 +16,7 @@ public struct ErasurePreview: Sendable, Encodable {
 
     /// The preview as one line of JSON with sorted keys.
     public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+        CanonicalJSON.string(self)
     }
 }
 

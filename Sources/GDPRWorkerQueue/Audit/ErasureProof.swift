@@ -52,8 +52,6 @@ public struct ErasureProof: Sendable, Encodable {
 
     /// The proof as one line of JSON with sorted keys.
     public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+        CanonicalJSON.string(self)
     }
 }

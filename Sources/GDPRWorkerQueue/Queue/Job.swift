@@ -144,9 +144,6 @@ public struct JobResult: Sendable, Hashable, Codable {
     /// The per-table counts as the audit record stores them: a JSON array ordered by table.
     public var tablesJSON: String {
         guard !tables.isEmpty else { return "[]" }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let sorted = tables.sorted { $0.table < $1.table }
-        return String(decoding: (try? encoder.encode(sorted)) ?? Data("[]".utf8), as: UTF8.self)
+        return CanonicalJSON.string(tables.sorted { $0.table < $1.table }, fallback: "[]")
     }
 }

@@ -41,9 +41,7 @@ public struct JobPreview: Sendable, Hashable, Codable {
     public var json: String {
         var counts = self
         counts.previewedAt = nil
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(counts)) ?? Data(), as: UTF8.self)
+        return CanonicalJSON.string(counts)
     }
 
     /// The preview stored in a status row's `preview` and `previewed_at`; nil where there is none

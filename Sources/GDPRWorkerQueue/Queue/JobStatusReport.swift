@@ -3,7 +3,7 @@ import Foundation
 /// The body of `GET job-status` and of `gdpr-worker status`: `{"jid","status", …details}`.
 ///
 /// Details are counts, times and table names. The customer key is never part of a status.
-public struct JobStatusReport: Sendable, Encodable {
+public struct JobStatusReport: Sendable, Encodable, Equatable {
     public var jid: String
     public var status: JobStatus
     public var phase: JobPhase?
@@ -138,8 +138,6 @@ public struct JobStatusReport: Sendable, Encodable {
 
     /// The report as one line of JSON with sorted keys, so the same status always prints the same bytes.
     public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+        CanonicalJSON.string(self)
     }
 }
